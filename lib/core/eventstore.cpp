@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+#include "core/eventstore.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace bmon {
+
+EventStore::EventStore()
+    : m_chunks(new std::atomic<EventRecord*>[MaxChunks]())
+    , m_blocks(new std::atomic<char*>[MaxBlocks]())
+    , m_rowBlocks(new std::atomic<quint32*>[MaxRowBlocks]())
+{
+}
+
+EventStore::~EventStore()
+{
+    for (quint64 i = 0; i < MaxChunks; ++i)
+        delete[] m_chunks[i].load(std::memory_order_relaxed);
+    for (quint64 i = 0; i < m_blockCount; ++i)
+        std::free(m_blocks[i].load(std::memory_order_relaxed));
+    for (quint64 i = 0; i < m_rowBlockCount; ++i)
+        delete[] m_rowBlocks[i].load(std::memory_order_relaxed);
+}
+
+char* EventStore::reservePayload(qsizetype maxBytes)
+{
+    maxBytes = qMax<qsizetype>(maxBytes, 1);
+    if (m_reservedDedicated) { // an earlier reservation was never committed
+        std::free(m_blocks[m_blockCount].exchange(nullptr, std::memory_order_relaxed));
+        m_reservedDedicated = false;
+    }
+    // Big frames get a block of their own, trimmed to size at commit.
+    if (maxBytes > BlockSize / 4) {
+        if (m_blockCount >= MaxBlocks)
+            qFatal("EventStore: payload block directory exhausted");
+        char* data = static_cast<char*>(std::malloc(size_t(maxBytes)));
+        if (!data)
+            throw std::bad_alloc();
+        m_reservedDedicated = true;
+        m_blocks[m_blockCount].store(data, std::memory_order_relaxed);
+        return data;
+    }
+    m_reservedDedicated = false;
+    if (!m_current.data || m_current.capacity - m_current.used < maxBytes) {
+        if (m_blockCount >= MaxBlocks)
+            qFatal("EventStore: payload block directory exhausted");
+        char* data = static_cast<char*>(std::malloc(size_t(BlockSize)));
+        if (!data)
+            throw std::bad_alloc();
+        m_current = Block{data, 0, BlockSize};
+        m_currentIndex = m_blockCount++;
+        m_blocks[m_currentIndex].store(data, std::memory_order_relaxed);
+        m_allocatedBytes.fetch_add(quint64(BlockSize), std::memory_order_relaxed);
+    }
+    return m_current.data + m_current.used;
+}
+
+quint64 EventStore::commit(EventRecord rec, qsizetype usedBytes, const quint32* rowIds, quint32 rowIdCount)
+{
+    const quint64 index = m_count.load(std::memory_order_relaxed);
+    const quint64 chunk = index >> ChunkBits;
+    if (chunk >= MaxChunks)
+        qFatal("EventStore: record directory exhausted");
+    EventRecord* records = m_chunks[chunk].load(std::memory_order_relaxed);
+    if (!records) {
+        records = new EventRecord[size_t(1) << ChunkBits];
+        m_chunks[chunk].store(records, std::memory_order_relaxed);
+        m_allocatedBytes.fetch_add(sizeof(EventRecord) << ChunkBits, std::memory_order_relaxed);
+    }
+
+    if (m_reservedDedicated) {
+        const quint64 block = m_blockCount++;
+        char* data = m_blocks[block].load(std::memory_order_relaxed);
+        if (char* trimmed = static_cast<char*>(std::realloc(data, size_t(qMax<qsizetype>(usedBytes, 1)))))
+            m_blocks[block].store(trimmed, std::memory_order_relaxed);
+        rec.payloadRef = block << 32;
+        m_allocatedBytes.fetch_add(quint64(qMax<qsizetype>(usedBytes, 1)), std::memory_order_relaxed);
+        m_reservedDedicated = false;
+    } else {
+        rec.payloadRef = (m_currentIndex << 32) | quint64(m_current.used);
+        m_current.used += usedBytes;
+    }
+    rec.payloadSize = quint32(usedBytes);
+    m_payloadBytes.fetch_add(quint64(usedBytes), std::memory_order_relaxed);
+
+    const quint32 keep = qMin(rowIdCount, MaxRowIdsPerEvent);
+    if (keep > 0) {
+        constexpr quint32 rowBlockSize = 1u << RowBlockBits;
+        if (m_rowBlockCount == 0 || m_rowUsed + keep > rowBlockSize) {
+            if (m_rowBlockCount >= MaxRowBlocks)
+                qFatal("EventStore: row-id directory exhausted");
+            m_rowBlocks[m_rowBlockCount++].store(new quint32[rowBlockSize], std::memory_order_relaxed);
+            m_rowUsed = 0;
+            m_allocatedBytes.fetch_add(rowBlockSize * sizeof(quint32), std::memory_order_relaxed);
+        }
+        quint32* dst = m_rowBlocks[m_rowBlockCount - 1].load(std::memory_order_relaxed) + m_rowUsed;
+        std::memcpy(dst, rowIds, keep * sizeof(quint32));
+        rec.rowRef = quint32(((m_rowBlockCount - 1) << RowBlockBits) | m_rowUsed);
+        m_rowUsed += keep;
+        if (rec.rowCount > keep)
+            rec.flags |= RecordFlag::RowIdsTruncated;
+    } else if (!rec.isError()) {
+        rec.rowRef = 0;
+    }
+
+    records[index & ChunkMask] = rec;
+    m_count.store(index + 1, std::memory_order_release);
+    return index;
+}
+
+quint64 EventStore::append(EventRecord rec, QByteArrayView payload, const quint32* rowIds, quint32 rowIdCount)
+{
+    char* dst = reservePayload(payload.size());
+    if (!payload.isEmpty())
+        std::memcpy(dst, payload.data(), size_t(payload.size()));
+    return commit(rec, payload.size(), rowIds, rowIdCount);
+}
+
+QByteArrayView EventStore::payload(const EventRecord& rec) const
+{
+    const char* block = m_blocks[rec.payloadRef >> 32].load(std::memory_order_relaxed);
+    if (!block)
+        return {};
+    return QByteArrayView(block + (rec.payloadRef & 0xffffffffu), qsizetype(rec.payloadSize));
+}
+
+std::span<const quint32> EventStore::rowIds(const EventRecord& rec) const
+{
+    if (rec.rowCount == 0 || rec.isError())
+        return {};
+    const quint32* block = m_rowBlocks[rec.rowRef >> RowBlockBits].load(std::memory_order_relaxed);
+    const quint32 offset = rec.rowRef & ((1u << RowBlockBits) - 1);
+    return {block + offset, size_t(qMin(rec.rowCount, MaxRowIdsPerEvent))};
+}
+
+} // namespace bmon
