@@ -47,6 +47,7 @@ enum class JsonError : quint8 {
     InvalidLiteral,
     TooDeep,
     TrailingCharacters,
+    InvalidUtf8,
 };
 
 namespace RecordFlag {

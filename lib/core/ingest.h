@@ -4,7 +4,6 @@
 #include "core/eventrecord.h"
 
 #include <QByteArrayView>
-#include <QStringEncoder>
 #include <QStringView>
 
 #include <vector>
@@ -17,7 +16,8 @@ class EventStore;
 /*!
  * The one path every frame takes into the store, live or replayed: time-stamp, number, classify
  * and append. Text from QWebSocket is encoded to UTF-8 straight into the store's payload arena
- * and classified there, so a frame costs one conversion, one validating scan and no allocation.
+ * and classified there, so a frame costs one conversion, one validating parse and no allocation
+ * of its own.
  *
  * Frames above classifyLimit() bytes are kept as TooLarge records with the first
  * TooLargePrefix bytes. Lives on the writer thread of its store.
@@ -51,7 +51,6 @@ private:
 
     EventStore& m_store;
     const Clock* m_clock;
-    QStringEncoder m_encoder;
     std::vector<quint32> m_rowIds;
     qsizetype m_limit = DefaultClassifyLimit;
     quint64 m_seq = 0;

@@ -4,16 +4,10 @@
 #include <algorithm>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 namespace bmon {
 
 namespace {
 
-inline bool isWs(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-inline bool isDigit(char c) { return c >= '0' && c <= '9'; }
 inline int hexValue(char c)
 {
     if (c >= '0' && c <= '9')
@@ -37,43 +31,10 @@ bool JsonReader::fail(JsonError e, const char* at)
     return false;
 }
 
-inline void JsonReader::skipWhitespace()
+// Continues a string scan at \a p (inside the string body) up to and past the closing quote,
+// validating escapes and rejecting raw control characters.
+bool JsonReader::scanStringSlow(const char* p)
 {
-    while (m_p < m_end && isWs(*m_p))
-        ++m_p;
-}
-
-JsonReader::Token JsonReader::peek()
-{
-    skipWhitespace();
-    if (m_p >= m_end)
-        return failed() ? Token::Invalid : Token::End;
-    switch (*m_p) {
-    case '{':
-        return Token::ObjectBegin;
-    case '[':
-        return Token::ArrayBegin;
-    case '"':
-        return Token::String;
-    case 't':
-        return Token::True;
-    case 'f':
-        return Token::False;
-    case 'n':
-        return Token::Null;
-    default:
-        // '+' and '.' cannot start a JSON number, but reporting them as malformed numbers
-        // explains "+1" and ".5" better than "unexpected character".
-        return (*m_p == '-' || *m_p == '+' || *m_p == '.' || isDigit(*m_p)) ? Token::Number : Token::Invalid;
-    }
-}
-
-bool JsonReader::scanString()
-{
-    // m_p is at the opening quote.
-    const char* p = m_p + 1;
-    m_escapes = false;
-    m_stringBegin = p;
     for (;;) {
 #if defined(__SSE2__)
         const __m128i quote = _mm_set1_epi8('"');
@@ -135,6 +96,22 @@ bool JsonReader::scanString()
     }
 }
 
+bool JsonReader::skipOther()
+{
+    switch (peek()) {
+    case Token::True:
+        return scanLiteral("true", 4);
+    case Token::False:
+        return scanLiteral("false", 5);
+    case Token::Null:
+        return scanLiteral("null", 4);
+    case Token::End:
+        return fail(JsonError::UnexpectedEnd, m_p);
+    default:
+        return fail(JsonError::UnexpectedCharacter, m_p);
+    }
+}
+
 bool JsonReader::scanNumber()
 {
     const char* p = m_p;
@@ -190,111 +167,6 @@ bool JsonReader::scanLiteral(const char* word, int len)
     return true;
 }
 
-bool JsonReader::enterObject()
-{
-    skipWhitespace();
-    if (m_p >= m_end)
-        return fail(JsonError::UnexpectedEnd, m_p);
-    if (*m_p != '{')
-        return fail(JsonError::UnexpectedCharacter, m_p);
-    if (++m_depth > MaxDepth)
-        return fail(JsonError::TooDeep, m_p);
-    ++m_p;
-    m_first = true;
-    return true;
-}
-
-bool JsonReader::nextMember(std::string_view& key)
-{
-    skipWhitespace();
-    if (m_p >= m_end)
-        return fail(JsonError::UnexpectedEnd, m_p);
-    if (*m_p == '}') {
-        ++m_p;
-        --m_depth;
-        m_first = false; // the enclosing container has just consumed a value
-        return false;
-    }
-    if (!m_first) {
-        if (*m_p != ',')
-            return fail(JsonError::UnexpectedCharacter, m_p);
-        ++m_p;
-        skipWhitespace();
-        if (m_p >= m_end)
-            return fail(JsonError::UnexpectedEnd, m_p);
-    }
-    if (*m_p != '"')
-        return fail(JsonError::UnexpectedCharacter, m_p);
-    if (!scanString())
-        return false;
-    key = std::string_view(m_stringBegin, size_t(m_stringEnd - m_stringBegin));
-    skipWhitespace();
-    if (m_p >= m_end)
-        return fail(JsonError::UnexpectedEnd, m_p);
-    if (*m_p != ':')
-        return fail(JsonError::UnexpectedCharacter, m_p);
-    ++m_p;
-    m_first = false;
-    return true;
-}
-
-bool JsonReader::enterArray()
-{
-    skipWhitespace();
-    if (m_p >= m_end)
-        return fail(JsonError::UnexpectedEnd, m_p);
-    if (*m_p != '[')
-        return fail(JsonError::UnexpectedCharacter, m_p);
-    if (++m_depth > MaxDepth)
-        return fail(JsonError::TooDeep, m_p);
-    ++m_p;
-    m_first = true;
-    return true;
-}
-
-bool JsonReader::nextElement()
-{
-    skipWhitespace();
-    if (m_p >= m_end)
-        return fail(JsonError::UnexpectedEnd, m_p);
-    if (*m_p == ']') {
-        ++m_p;
-        --m_depth;
-        m_first = false;
-        return false;
-    }
-    if (!m_first) {
-        if (*m_p != ',')
-            return fail(JsonError::UnexpectedCharacter, m_p);
-        ++m_p;
-    }
-    m_first = false;
-    return true;
-}
-
-bool JsonReader::readString(std::string_view& raw)
-{
-    skipWhitespace();
-    if (m_p >= m_end)
-        return fail(JsonError::UnexpectedEnd, m_p);
-    if (*m_p != '"')
-        return fail(JsonError::UnexpectedCharacter, m_p);
-    if (!scanString())
-        return false;
-    raw = std::string_view(m_stringBegin, size_t(m_stringEnd - m_stringBegin));
-    return true;
-}
-
-bool JsonReader::readNumber(std::string_view& raw)
-{
-    skipWhitespace();
-    const char* start = m_p;
-    if (!scanNumber())
-        return false;
-    raw = std::string_view(start, size_t(m_p - start));
-    return true;
-}
-
 bool JsonReader::readUInt32(quint32& out, bool& overflow)
 {
     const Token t = peek();
@@ -332,30 +204,6 @@ bool JsonReader::readUInt32(quint32& out, bool& overflow)
     }
     out = quint32(v);
     return true;
-}
-
-bool JsonReader::skipValue()
-{
-    switch (peek()) {
-    case Token::ObjectBegin:
-    case Token::ArrayBegin:
-        return skipContainer();
-    case Token::String:
-        return scanString();
-    case Token::Number:
-        return scanNumber();
-    case Token::True:
-        return scanLiteral("true", 4);
-    case Token::False:
-        return scanLiteral("false", 5);
-    case Token::Null:
-        return scanLiteral("null", 4);
-    case Token::End:
-        return fail(JsonError::UnexpectedEnd, m_p);
-    case Token::Invalid:
-        break;
-    }
-    return fail(JsonError::UnexpectedCharacter, m_p);
 }
 
 // Iterative so hostile nesting cannot exhaust the stack; one bit per level remembers object/array.
@@ -570,6 +418,58 @@ bool JsonReader::isSha256Hex(std::string_view s)
         if (hexValue(c) < 0)
             return false;
     return true;
+}
+
+
+qsizetype JsonReader::firstInvalidUtf8(const char* data, qsizetype size)
+{
+    const auto* p = reinterpret_cast<const unsigned char*>(data);
+    qsizetype i = 0;
+    while (i < size) {
+        // ASCII runs, eight bytes at a time.
+        while (i + 8 <= size) {
+            quint64 word;
+            std::memcpy(&word, p + i, 8);
+            if (word & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= size)
+            break;
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        int extra;
+        unsigned char lo = 0x80, hi = 0xbf; // allowed range of the first continuation byte
+        if (c >= 0xc2 && c <= 0xdf) {
+            extra = 1;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            extra = 2;
+            if (c == 0xe0)
+                lo = 0xa0; // no overlongs
+            else if (c == 0xed)
+                hi = 0x9f; // no surrogates
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            extra = 3;
+            if (c == 0xf0)
+                lo = 0x90;
+            else if (c == 0xf4)
+                hi = 0x8f; // nothing above U+10FFFF
+        } else {
+            return i;
+        }
+        if (i + extra >= size)
+            return i; // truncated sequence
+        if (p[i + 1] < lo || p[i + 1] > hi)
+            return i;
+        for (int k = 2; k <= extra; ++k)
+            if ((p[i + k] & 0xc0) != 0x80)
+                return i;
+        i += extra + 1;
+    }
+    return -1;
 }
 
 } // namespace bmon

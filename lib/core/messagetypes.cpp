@@ -149,13 +149,22 @@ constexpr int kCatalogueSize = int(std::size(kCatalogue));
 static_assert(std::string_view(kCatalogue[KnownType::RowsDeleted].name) == "rows_deleted");
 static_assert(std::string_view(kCatalogue[KnownType::PageRequest].name) == "page");
 
-// FNV-1a: the known-name table is probed once per frame, so keep it branch-light.
+// Probed once per frame: mix the length with a few characters instead of hashing them all.
+// Names share prefixes ("view_filter_…") and suffixes ("…_created"), so sample both ends and
+// the middle; collisions only cost a probe.
 inline quint32 hashName(std::string_view s)
 {
-    quint32 h = 2166136261u;
-    for (unsigned char c : s)
-        h = (h ^ c) * 16777619u;
-    return h;
+    const size_t n = s.size();
+    if (n == 0)
+        return 0;
+    const auto at = [&s](size_t i) { return quint32(static_cast<unsigned char>(s[i])); };
+    quint32 h = quint32(n) * 0x9e3779b1u;
+    h ^= at(0) * 0x85ebca6bu;
+    h ^= at(n - 1) * 0xc2b2ae35u;
+    h ^= at(n / 2) * 0x27d4eb2fu;
+    h ^= at(n / 3) * 0x165667b1u;
+    h ^= at((2 * n) / 3) * 0xd3a2646cu;
+    return h ^ (h >> 15);
 }
 
 constexpr int kTableBits = 9; // 512 slots for ~120 names
@@ -166,6 +175,7 @@ constexpr quint32 kTableMask = (1u << kTableBits) - 1;
 struct TypeRegistry::Private
 {
     std::array<quint16, 1u << kTableBits> table{}; // 0 = empty slot
+    std::array<std::string_view, kCatalogueSize> names; // lengths precomputed: no strlen per probe
     mutable QReadWriteLock lock;
     std::unordered_map<std::string, quint16> unknownIds;
     std::deque<QByteArray> unknownNames; // id = kCatalogueSize + index
@@ -174,6 +184,8 @@ struct TypeRegistry::Private
 TypeRegistry::TypeRegistry()
     : d(new Private)
 {
+    for (int id = 0; id < kCatalogueSize; ++id)
+        d->names[size_t(id)] = kCatalogue[id].name;
     for (int id = 1; id < kCatalogueSize; ++id) {
         quint32 slot = hashName(kCatalogue[id].name) & kTableMask;
         while (d->table[slot] != 0)
@@ -201,7 +213,7 @@ quint16 TypeRegistry::findKnown(std::string_view name) const
         return KnownType::None;
     quint32 slot = hashName(name) & kTableMask;
     while (quint16 id = d->table[slot]) {
-        if (name == kCatalogue[id].name)
+        if (name == d->names[id])
             return id;
         slot = (slot + 1) & kTableMask;
     }

@@ -70,6 +70,9 @@ private slots:
     void ingestTooLarge();
     void binaryFrame();
     void escapedStrings();
+    void validJsonBeyondFastPath();
+    void utf16ToUtf8();
+    void invalidUtf8();
     void validityMatchesQJsonDocument();
     void catalogueIsConsistent();
 };
@@ -304,11 +307,25 @@ void TestClassifier::deepNestingIsAnError()
     QCOMPARE(c.rec.status(), ParseStatus::InvalidJson);
     QCOMPARE(c.rec.errorCode(), JsonError::TooDeep);
 
-    QByteArray ok = R"({"type":"x","a":)";
-    ok += QByteArray(JsonReader::MaxDepth - 1, '[');
-    ok += QByteArray(JsonReader::MaxDepth - 1, ']');
-    ok += '}';
-    QCOMPARE(classify(ok).rec.status(), ParseStatus::Ok);
+    // The limit is exact and the same on the fast and the careful path: the root object is
+    // level 1, so MaxDepth - 1 arrays inside it are fine and one more is not.
+    auto nested = [](int arrays) {
+        QByteArray t = R"({"type":"x","a":)";
+        t += QByteArray(arrays, '[');
+        t += QByteArray(arrays, ']');
+        t += '}';
+        return t;
+    };
+    QCOMPARE(classify(nested(JsonReader::MaxDepth - 1)).rec.status(), ParseStatus::Ok);
+    const Classified over = classify(nested(JsonReader::MaxDepth));
+    QCOMPARE(over.rec.status(), ParseStatus::InvalidJson);
+    QCOMPARE(over.rec.errorCode(), JsonError::TooDeep);
+    for (int arrays : {JsonReader::MaxDepth - 1, JsonReader::MaxDepth}) { // the careful reader alone
+        const QByteArray t = nested(arrays);
+        JsonReader r(t.constData(), t.constData() + t.size());
+        const bool valid = r.skipValue() && r.finish();
+        QCOMPARE(valid, arrays < JsonReader::MaxDepth);
+    }
 }
 
 void TestClassifier::bigRowsUpdatedFrame()
@@ -419,6 +436,55 @@ void TestClassifier::escapedStrings()
     QCOMPARE(c.rec.typeId, quint16(KnownType::RowsUpdated));
     QCOMPARE(JsonReader::decodeString(R"(caf\u00e9 \ud83d\ude00 \"q\" \n)"), std::string("caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" \n"));
     QCOMPARE(JsonReader::decodeString(R"(\ud83d)"), std::string("\xef\xbf\xbd"));
+}
+
+// Integers beyond 64 bits are valid JSON that simdjson declines; the careful path takes them.
+void TestClassifier::validJsonBeyondFastPath()
+{
+    const Classified c = classify(R"({"type":"rows_updated","table_id":21,"n":123456789012345678901234567890,"rows":[{"id":4}]})");
+    QCOMPARE(c.rec.status(), ParseStatus::Ok);
+    QCOMPARE(c.rec.tableId, 21u);
+    QCOMPARE(c.rows, std::vector<quint32>{4});
+}
+
+// Ingest encodes QWebSocket's UTF-16 itself (fast ASCII path, careful path for the rest).
+void TestClassifier::utf16ToUtf8()
+{
+    EventStore store;
+    Ingest ingest(store);
+    const QString pieces[] = {QStringLiteral("plain ascii"), QStringLiteral("caf\u00e9"), QStringLiteral("\u20ac"),
+                              QString::fromUtf8("\xf0\x9f\x98\x80"), QStringLiteral("\u00ff\u0100\u07ff\u0800")};
+    QRandomGenerator rng(7);
+    for (int round = 0; round < 400; ++round) {
+        QString value;
+        const int parts = int(rng.bounded(12));
+        for (int i = 0; i < parts; ++i)
+            value += pieces[rng.bounded(5)].repeated(1 + int(rng.bounded(20)));
+        const QString frame = QStringLiteral("{\"type\":\"x\",\"v\":\"") + value + QStringLiteral("\"}");
+        const quint64 i = ingest.ingestText(frame);
+        QCOMPARE(store.payload(i).toByteArray(), frame.toUtf8());
+        QCOMPARE(store.at(i).status(), ParseStatus::Ok);
+    }
+    // A lone surrogate cannot be encoded: it becomes U+FFFD (the frame stays valid UTF-8).
+    const QChar lone(char16_t(0xd800));
+    const quint64 j = ingest.ingestText(QString(QStringLiteral("{\"type\":\"x\",\"v\":\"") + lone + QStringLiteral("\"}")));
+    QVERIFY(store.payload(j).toByteArray().contains("\xef\xbf\xbd"));
+    QCOMPARE(store.at(j).status(), ParseStatus::Ok);
+}
+
+void TestClassifier::invalidUtf8()
+{
+    QByteArray text = R"({"type":"rows_updated","field":"caf)";
+    const int at = int(text.size());
+    text += "\xe9\"}"; // Latin-1 é: not UTF-8
+    const Classified c = classify(text);
+    QCOMPARE(c.rec.status(), ParseStatus::InvalidJson);
+    QCOMPARE(c.rec.errorCode(), JsonError::InvalidUtf8);
+    QCOMPARE(int(c.rec.errorOffset()), at);
+    QCOMPARE(JsonReader::firstInvalidUtf8("ok \xc3\xa9 \xf0\x9f\x98\x80", 10), qsizetype(-1));
+    QCOMPARE(JsonReader::firstInvalidUtf8("\xed\xa0\x80", 3), qsizetype(0)); // a UTF-16 surrogate
+    QCOMPARE(JsonReader::firstInvalidUtf8("ab\xc0\x80", 4), qsizetype(2)); // overlong
+    QCOMPARE(JsonReader::firstInvalidUtf8("abc\xe2\x82", 5), qsizetype(3)); // truncated
 }
 
 // Differential check: mutating fixtures byte by byte must never make the reader disagree with

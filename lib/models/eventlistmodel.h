@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QCache>
+#include <QTimer>
+
+namespace bmon {
+
+class EventStore;
+
+/*!
+ * The event stream in arrival order, one row per stored event (Wireshark's packet list model).
+ *
+ * Rows are announced in batches from one coalescing timer (ARCHITECTURE.md: never one
+ * beginInsertRows per event): call notifyAppended() as often as you like, the model catches up
+ * with the store's published count at most every batchIntervalMs. Display strings are derived
+ * on demand from the compact records, with a bounded cache for the summaries (they parse JSON).
+ * Lives on the GUI thread; reads the store through its published count only.
+ */
+class EventListModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { TimeColumn, DirectionColumn, TypeColumn, CategoryColumn, ScopeColumn, SummaryColumn, SizeColumn, ColumnCount };
+    enum Role { SeqRole = Qt::UserRole + 1, TypeIdRole, CategoryRole, TableIdRole, WorkspaceIdRole, IsErrorRole, IndexRole };
+
+    explicit EventListModel(QObject* parent = nullptr);
+
+    void setStore(const EventStore* store);
+    const EventStore* store() const { return m_store; }
+    void setBatchInterval(int ms) { m_timer.setInterval(ms); }
+    void setUtcTimes(bool utc);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+public slots:
+    //! New events may be in the store; rows follow within one batch interval.
+    void notifyAppended();
+    //! Announces every published event now (tests, end of a replay).
+    void flush();
+
+signals:
+    void rowsAppended(int first, int last);
+
+private:
+    QString summary(quint64 index) const;
+
+    const EventStore* m_store = nullptr;
+    int m_rows = 0;
+    bool m_utc = false;
+    QTimer m_timer;
+    mutable QCache<quint64, QString> m_summaries{4000};
+};
+
+} // namespace bmon
