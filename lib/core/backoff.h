@@ -14,7 +14,11 @@ namespace bmon {
  */
 struct BackoffPolicy
 {
-    enum class Schedule : quint8 { Exponential, OfficialClient };
+    enum class Schedule : quint8
+    {
+        Exponential,
+        OfficialClient
+    };
 
     Schedule schedule = Schedule::Exponential;
     qint64 initialMs = 250;

@@ -19,7 +19,8 @@ namespace bmon {
 namespace {
 
 // Keys the classifier looks at, at the top level and inside the few objects that carry scope.
-enum class Key : quint8 {
+enum class Key : quint8
+{
     Other,
     Type,
     TableId,
@@ -205,17 +206,21 @@ struct Found
     bool hashed = false, overflow = false;
 };
 
-enum class Kind : quint8 { Object, Array, String, Number, Other };
+enum class Kind : quint8
+{
+    Object,
+    Array,
+    String,
+    Number,
+    Other
+};
 
 #if BMON_HAVE_SIMDJSON
 // A value of simdjson's (already fully validated) DOM. Strings come decoded; skipping is free.
 class DomValue
 {
 public:
-    explicit DomValue(simdjson::dom::element e)
-        : m_e(e)
-    {
-    }
+    explicit DomValue(simdjson::dom::element e) : m_e(e) { }
     Kind kind() const
     {
         switch (m_e.type()) {
@@ -277,7 +282,7 @@ public:
         }
         return 0;
     }
-    void skip() {}
+    void skip() { }
 
 private:
     simdjson::dom::element m_e;
@@ -289,10 +294,7 @@ private:
 class ReaderValue
 {
 public:
-    explicit ReaderValue(JsonReader& r)
-        : m_r(r)
-    {
-    }
+    explicit ReaderValue(JsonReader& r) : m_r(r) { }
     bool consumed() const { return m_consumed; }
     Kind kind()
     {
@@ -395,12 +397,8 @@ template<typename V>
 class Walker
 {
 public:
-    Walker(Found& f, std::vector<quint32>& rows, quint32 maxRows)
-        : m_f(f)
-        , m_rows(rows)
-        , m_maxRows(maxRows)
-    {
-    }
+    Walker(Found& f, std::vector<quint32>& rows, quint32 maxRows) : m_f(f), m_rows(rows), m_maxRows(maxRows)
+    { }
 
     void parseDigits(std::string_view s, quint32& out)
     {
@@ -745,12 +743,12 @@ void resolve(const Found& f, Direction direction, EventRecord& rec, std::vector<
 
     // Scope, most specific source first (PROTOCOL.md §4 "scope keys", §5.1 tolerant rule).
     rec.workspaceId = firstNonZero(f.workspaceId, f.groupId, f.workspaceObj, f.groupObj, f.appWorkspace,
-                                   f.fieldWorkspace, f.memberWorkspace, f.invitationWorkspace);
+        f.fieldWorkspace, f.memberWorkspace, f.invitationWorkspace);
     rec.applicationId = firstNonZero(f.databaseId, f.applicationId, f.appId, f.fieldDatabase, f.tableDatabase,
-                                     f.viewDatabase, f.dashboardId, f.paramDashboard, f.widgetDashboard,
-                                     f.builderId, f.pageBuilder, f.automationId, f.workflowAutomation);
-    rec.tableId = firstNonZero(f.tableId, f.paramTable, f.fieldTable, f.tableObjId, f.viewTable, f.commentTable,
-                               f.ruleTable);
+        f.viewDatabase, f.dashboardId, f.paramDashboard, f.widgetDashboard, f.builderId, f.pageBuilder,
+        f.automationId, f.workflowAutomation);
+    rec.tableId = firstNonZero(
+        f.tableId, f.paramTable, f.fieldTable, f.tableObjId, f.viewTable, f.commentTable, f.ruleTable);
     rec.viewId = firstNonZero(f.viewId, f.gridViewId, f.paramView, f.viewObjId, f.childView);
     if (!rec.viewId && f.slug.data() && !f.slug.empty()) {
         rec.viewId = StringPool::slugs().intern(f.slug);
@@ -775,7 +773,7 @@ void resolve(const Found& f, Direction direction, EventRecord& rec, std::vector<
 
 // The validating pull reader: exact error positions, and the whole job where simdjson is absent.
 void classifyWithReader(const char* data, qsizetype size, Direction direction, EventRecord& rec,
-                        std::vector<quint32>& rowIds, quint32 maxRowIds)
+    std::vector<quint32>& rowIds, quint32 maxRowIds)
 {
     JsonReader r(data, data + size);
     const auto top = r.peek();
@@ -834,7 +832,7 @@ simdjson::dom::parser& threadParser()
 } // namespace
 
 void classifyFrame(const char* data, qsizetype size, Direction direction, EventRecord& rec,
-                   std::vector<quint32>& rowIds, quint32 maxRowIds, bool padded)
+    std::vector<quint32>& rowIds, quint32 maxRowIds, bool padded)
 {
     rowIds.clear();
     clearClassification(rec);
@@ -943,8 +941,8 @@ QString parseStatusText(const EventRecord& rec)
         return QCoreApplication::translate("bmon::Classifier", "empty frame");
     case ParseStatus::TooLarge:
         return QCoreApplication::translate("bmon::Classifier",
-                                           "frame of %1 bytes is above the classification limit; "
-                                           "the first %2 bytes are kept")
+            "frame of %1 bytes is above the classification limit; "
+            "the first %2 bytes are kept")
             .arg(rec.originalSize())
             .arg(rec.payloadSize);
     }

@@ -26,7 +26,7 @@ namespace bmon {
  * offset. \a padded promises ClassifyPadding readable bytes after the frame (saves a copy).
  */
 void classifyFrame(const char* data, qsizetype size, Direction direction, EventRecord& rec,
-                   std::vector<quint32>& rowIds, quint32 maxRowIds = 1u << 20, bool padded = false);
+    std::vector<quint32>& rowIds, quint32 maxRowIds = 1u << 20, bool padded = false);
 
 //! Bytes a caller passing padded = true guarantees readable after data + size (simdjson's padding).
 constexpr qsizetype ClassifyPadding = 64;

@@ -69,7 +69,7 @@ private:
     }
 
     QElapsedTimer m_elapsed;
-    QAtomicInteger<quint64> m_nextId{1};
+    QAtomicInteger<quint64> m_nextId {1};
     QMutex m_mutex;
     QHash<TimerId, QPointer<QTimer>> m_timers;
 };
@@ -82,15 +82,14 @@ Clock* Clock::system()
     return &clock;
 }
 
-ManualClock::ManualClock(qint64 startUs)
-    : m_nowUs(startUs)
-{
-}
+ManualClock::ManualClock(qint64 startUs) : m_nowUs(startUs)
+{ }
 
 Clock::TimerId ManualClock::schedule(qint64 delayMs, QObject* context, std::function<void()> fn)
 {
     const TimerId id = m_nextId++;
-    m_timers.emplace(m_monotonicMs + qMax<qint64>(0, delayMs), Timer{id, context, context != nullptr, std::move(fn)});
+    m_timers.emplace(
+        m_monotonicMs + qMax<qint64>(0, delayMs), Timer {id, context, context != nullptr, std::move(fn)});
     return id;
 }
 

@@ -21,7 +21,10 @@ namespace bmon::EventFormat {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("bmon::EventFormat", text); }
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("bmon::EventFormat", text);
+}
 
 void appendUInt(QByteArray& out, quint64 v)
 {
@@ -74,7 +77,10 @@ QJsonArray changedFields(const QJsonArray& before, const QJsonArray& after)
     return result;
 }
 
-QString rowsText(qint64 n) { return n == 1 ? tr("1 row") : tr("%1 rows").arg(n); }
+QString rowsText(qint64 n)
+{
+    return n == 1 ? tr("1 row") : tr("%1 rows").arg(n);
+}
 
 QString pageText(const QJsonObject& o, const QString& pageKey)
 {
@@ -94,14 +100,20 @@ QString pageText(const QJsonObject& o, const QString& pageKey)
         }
         const QJsonValue v = it.value();
         parts << it.key() + QLatin1Char(' ')
-                + (v.isString() ? v.toString() : v.isNull() ? QStringLiteral("null") : QString::number(v.toDouble()));
+                + (v.isString()      ? v.toString()
+                        : v.isNull() ? QStringLiteral("null")
+                                     : QString::number(v.toDouble()));
     }
     if (page.isEmpty())
         return tr("no page (unsubscribe on a single-page server)");
-    return parts.isEmpty() ? tr("page %1").arg(page) : tr("page %1 (%2)").arg(page, parts.join(QStringLiteral(", ")));
+    return parts.isEmpty() ? tr("page %1").arg(page)
+                           : tr("page %1 (%2)").arg(page, parts.join(QStringLiteral(", ")));
 }
 
-QString objectName(const QJsonObject& o) { return o.value(QLatin1String("name")).toString(); }
+QString objectName(const QJsonObject& o)
+{
+    return o.value(QLatin1String("name")).toString();
+}
 
 } // namespace
 
@@ -136,8 +148,9 @@ QString scopeText(const EventRecord& rec, std::span<const quint32> rowIds)
     if (rec.tableId)
         parts << tr("table %1").arg(rec.tableId);
     if (rec.viewId) {
-        parts << (rec.hasFlag(RecordFlag::ViewIsSlug) ? tr("view %1").arg(StringPool::slugs().value(rec.viewId))
-                                                       : tr("view %1").arg(rec.viewId));
+        parts << (rec.hasFlag(RecordFlag::ViewIsSlug)
+                ? tr("view %1").arg(StringPool::slugs().value(rec.viewId))
+                : tr("view %1").arg(rec.viewId));
     }
     if (rec.fieldId && !rec.isError())
         parts << tr("field %1").arg(rec.fieldId);
@@ -156,8 +169,9 @@ QString detailText(const EventRecord& rec, QByteArrayView payload)
 
     switch (rec.typeId) {
     case KnownType::Authentication:
-        return key("success").toBool() ? tr("authenticated · web_socket_id %1").arg(key("web_socket_id").toString())
-                                       : tr("authentication failed");
+        return key("success").toBool()
+            ? tr("authenticated · web_socket_id %1").arg(key("web_socket_id").toString())
+            : tr("authentication failed");
     case KnownType::PageAdd:
     case KnownType::PageDiscard:
     case KnownType::PageRequest:
@@ -193,13 +207,18 @@ QString detailText(const EventRecord& rec, QByteArrayView payload)
     if (type.startsWith(QLatin1String("row_")) && type != QLatin1String("row_orders_recalculated")) {
         if (type == QLatin1String("row_history_updated")) {
             const QJsonObject entry = key("row_history_entry").toObject();
-            const QString who = entry.value(QLatin1String("user")).toObject().value(QLatin1String("name")).toString();
+            const QString who
+                = entry.value(QLatin1String("user")).toObject().value(QLatin1String("name")).toString();
             QStringList fields = entry.value(QLatin1String("after")).toObject().keys();
-            return tr("row %1 · by %2 · %3").arg(key("row_id").toInteger()).arg(who, fields.join(QLatin1Char(',')));
+            return tr("row %1 · by %2 · %3")
+                .arg(key("row_id").toInteger())
+                .arg(who, fields.join(QLatin1Char(',')));
         }
         if (type.startsWith(QLatin1String("row_comment"))) {
             const QJsonObject c = key("row_comment").toObject();
-            return tr("row %1 · by %2").arg(c.value(QLatin1String("row_id")).toInteger()).arg(c.value(QLatin1String("first_name")).toString());
+            return tr("row %1 · by %2")
+                .arg(c.value(QLatin1String("row_id")).toInteger())
+                .arg(c.value(QLatin1String("first_name")).toString());
         }
         return rowsText(1); // legacy singular row events
     }
@@ -210,7 +229,8 @@ QString detailText(const EventRecord& rec, QByteArrayView payload)
         return QString();
     }
     if (type.startsWith(QLatin1String("table_"))) {
-        QString s = key("table").isObject() ? tr("table %1").arg(quoted(objectName(key("table").toObject()))) : QString();
+        QString s = key("table").isObject() ? tr("table %1").arg(quoted(objectName(key("table").toObject())))
+                                            : QString();
         if (key("force_table_refresh").toBool())
             s += (s.isEmpty() ? QString() : QStringLiteral(" · ")) + tr("full refresh");
         return s;
@@ -225,30 +245,36 @@ QString detailText(const EventRecord& rec, QByteArrayView payload)
             .arg(rec.hasFlag(RecordFlag::HashedIds) ? tr(" (hashed ids)") : QString());
     if (type.startsWith(QLatin1String("group_user_"))) {
         const QJsonObject u = o.contains(QLatin1String("workspace_user")) ? key("workspace_user").toObject()
-                                                                           : key("group_user").toObject();
-        return tr("member %1 (%2)").arg(quoted(objectName(u)), u.value(QLatin1String("permissions")).toString());
+                                                                          : key("group_user").toObject();
+        return tr("member %1 (%2)")
+            .arg(quoted(objectName(u)), u.value(QLatin1String("permissions")).toString());
     }
     if (type.startsWith(QLatin1String("group_"))) {
-        const QJsonObject w = o.contains(QLatin1String("workspace")) ? key("workspace").toObject() : key("group").toObject();
+        const QJsonObject w
+            = o.contains(QLatin1String("workspace")) ? key("workspace").toObject() : key("group").toObject();
         return w.isEmpty() ? QString() : tr("workspace %1").arg(quoted(objectName(w)));
     }
     if (type.startsWith(QLatin1String("application_"))) {
         const QJsonObject a = key("application").toObject();
-        return a.isEmpty() ? QString() : tr("application %1 (%2)").arg(quoted(objectName(a)), a.value(QLatin1String("type")).toString());
+        return a.isEmpty()
+            ? QString()
+            : tr("application %1 (%2)").arg(quoted(objectName(a)), a.value(QLatin1String("type")).toString());
     }
     if (type.startsWith(QLatin1String("user_")) && key("user").isObject())
-        return tr("user %1").arg(quoted(key("user").toObject().value(QLatin1String("first_name")).toString()));
+        return tr("user %1").arg(
+            quoted(key("user").toObject().value(QLatin1String("first_name")).toString()));
     if (rec.category == Category::Unknown) {
         QStringList keys = o.keys();
         keys.removeAll(QStringLiteral("type"));
-        return keys.isEmpty() ? tr("unknown type") : tr("unknown type · keys %1").arg(keys.join(QStringLiteral(", ")));
+        return keys.isEmpty() ? tr("unknown type")
+                              : tr("unknown type · keys %1").arg(keys.join(QStringLiteral(", ")));
     }
     return QString();
 }
 
 QString summaryText(const EventRecord& rec, QByteArrayView payload, std::span<const quint32> rowIds)
 {
-    QStringList parts{typeName(rec)};
+    QStringList parts {typeName(rec)};
     const QString scope = scopeText(rec, rowIds);
     if (!scope.isEmpty())
         parts << scope;
@@ -339,9 +365,13 @@ void appendJsonString(QByteArray& out, QByteArrayView s)
     out.append('"');
 }
 
-void appendJsonString(QByteArray& out, const QString& text) { appendJsonString(out, QByteArrayView(text.toUtf8())); }
+void appendJsonString(QByteArray& out, const QString& text)
+{
+    appendJsonString(out, QByteArrayView(text.toUtf8()));
+}
 
-void appendJsonLine(QByteArray& out, const EventRecord& rec, QByteArrayView payload, std::span<const quint32> rowIds)
+void appendJsonLine(
+    QByteArray& out, const EventRecord& rec, QByteArrayView payload, std::span<const quint32> rowIds)
 {
     out.append(R"({"kind":"frame","seq":)");
     appendUInt(out, rec.seq);
@@ -415,7 +445,8 @@ void appendJsonLine(QByteArray& out, const EventRecord& rec, QByteArrayView payl
         const qsizetype start = out.size();
         out.append(payload.data(), payload.size());
         // Valid JSON has raw newlines only as whitespace: blank them to keep one line per event.
-        if (std::memchr(payload.data(), '\n', size_t(payload.size())) || std::memchr(payload.data(), '\r', size_t(payload.size()))) {
+        if (std::memchr(payload.data(), '\n', size_t(payload.size()))
+            || std::memchr(payload.data(), '\r', size_t(payload.size()))) {
             char* d = out.data() + start;
             for (qsizetype i = 0; i < payload.size(); ++i)
                 if (d[i] == '\n' || d[i] == '\r')

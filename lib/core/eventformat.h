@@ -35,7 +35,8 @@ void appendIsoTime(QByteArray& out, qint64 epochUs);
 QString clockTime(qint64 epochUs, bool utc);
 
 //! Appends {"kind":"frame",…,"frame":<verbatim>} and a newline.
-void appendJsonLine(QByteArray& out, const EventRecord& rec, QByteArrayView payload, std::span<const quint32> rowIds);
+void appendJsonLine(
+    QByteArray& out, const EventRecord& rec, QByteArrayView payload, std::span<const quint32> rowIds);
 //! Appends \a text as a JSON string literal (quotes included).
 void appendJsonString(QByteArray& out, QByteArrayView utf8);
 void appendJsonString(QByteArray& out, const QString& text);

@@ -8,7 +8,8 @@
 namespace bmon {
 
 //! What kind of component a message belongs to (PROTOCOL.md §4).
-enum class Category : quint8 {
+enum class Category : quint8
+{
     Unknown = 0,
     Control,
     Core,
@@ -20,13 +21,15 @@ enum class Category : quint8 {
 };
 constexpr int CategoryCount = 8;
 
-enum class Direction : quint8 {
+enum class Direction : quint8
+{
     Received = 0,
     Sent = 1,
 };
 
 //! How far a frame could be understood. Every frame becomes a record; these say why one is odd.
-enum class ParseStatus : quint8 {
+enum class ParseStatus : quint8
+{
     Ok = 0, //!< a JSON object with a string "type" (or, sent frames, a page request)
     NoType, //!< a JSON object without a usable "type": kept with category Unknown
     InvalidJson, //!< not JSON; errorCode()/errorOffset() say where and why
@@ -37,7 +40,8 @@ enum class ParseStatus : quint8 {
 };
 
 //! Why a text frame is not valid JSON.
-enum class JsonError : quint8 {
+enum class JsonError : quint8
+{
     None = 0,
     UnexpectedEnd,
     UnexpectedCharacter,
@@ -51,7 +55,8 @@ enum class JsonError : quint8 {
 };
 
 namespace RecordFlag {
-enum : quint8 {
+enum : quint8
+{
     None = 0,
     HashedIds = 0x1, //!< the message names objects by sha256 hash (reorder messages, §4.2)
     ViewIsSlug = 0x2, //!< viewId is a StringPool id of a public view slug, not a numeric id

@@ -36,10 +36,7 @@ void* EventStore::allocateHuge(size_t bytes)
 class EventStore::BlockPreparer
 {
 public:
-    BlockPreparer()
-        : m_thread([this] { run(); })
-    {
-    }
+    BlockPreparer() : m_thread([this] { run(); }) { }
     ~BlockPreparer()
     {
         {
@@ -82,7 +79,9 @@ private:
         std::unique_lock lock(m_mutex);
         for (;;) {
             m_wake.wait(lock, [this] {
-                return m_stop || std::any_of(std::begin(m_slots), std::end(m_slots), [](const Slot& s) { return s.wanted && !s.block; });
+                return m_stop || std::any_of(std::begin(m_slots), std::end(m_slots), [](const Slot& s) {
+                    return s.wanted && !s.block;
+                });
             });
             if (m_stop)
                 return;
@@ -127,7 +126,8 @@ void* EventStore::newBlock(size_t bytes)
 {
     // The first block of each kind is allocated in place: small stores (tests, short sessions)
     // never start the helper.
-    if (m_prepareAhead && (m_blockCount > 0 || m_rowBlockCount > 0 || m_count.load(std::memory_order_relaxed) > 0)) {
+    if (m_prepareAhead
+        && (m_blockCount > 0 || m_rowBlockCount > 0 || m_count.load(std::memory_order_relaxed) > 0)) {
         if (!m_preparer)
             m_preparer = std::make_unique<BlockPreparer>();
         if (void* block = m_preparer->take(bytes))
@@ -140,8 +140,7 @@ EventStore::EventStore()
     : m_chunks(new std::atomic<EventRecord*>[MaxChunks]())
     , m_blocks(new std::atomic<char*>[MaxBlocks]())
     , m_rowBlocks(new std::atomic<quint32*>[MaxRowBlocks]())
-{
-}
+{ }
 
 EventStore::~EventStore()
 {
@@ -177,7 +176,7 @@ char* EventStore::reservePayload(qsizetype maxBytes)
         if (m_blockCount >= MaxBlocks)
             qFatal("EventStore: payload block directory exhausted");
         char* data = static_cast<char*>(newBlock(size_t(BlockSize)));
-        m_current = Block{data, 0, BlockSize};
+        m_current = Block {data, 0, BlockSize};
         m_currentIndex = m_blockCount++;
         m_blocks[m_currentIndex].store(data, std::memory_order_relaxed);
         m_allocatedBytes.fetch_add(quint64(BlockSize), std::memory_order_relaxed);
@@ -220,8 +219,8 @@ quint64 EventStore::commit(EventRecord rec, qsizetype usedBytes, const quint32* 
         if (m_rowBlockCount == 0 || m_rowUsed + keep > rowBlockSize) {
             if (m_rowBlockCount >= MaxRowBlocks)
                 qFatal("EventStore: row-id directory exhausted");
-            m_rowBlocks[m_rowBlockCount++].store(static_cast<quint32*>(newBlock(rowBlockSize * sizeof(quint32))),
-                                                 std::memory_order_relaxed);
+            m_rowBlocks[m_rowBlockCount++].store(
+                static_cast<quint32*>(newBlock(rowBlockSize * sizeof(quint32))), std::memory_order_relaxed);
             m_rowUsed = 0;
             m_allocatedBytes.fetch_add(rowBlockSize * sizeof(quint32), std::memory_order_relaxed);
         }

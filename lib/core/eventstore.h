@@ -43,8 +43,8 @@ public:
     //! Publishes \a rec with the first \a usedBytes of the last reservation as its payload.
     quint64 commit(EventRecord rec, qsizetype usedBytes, const quint32* rowIds, quint32 rowIdCount);
     //! Copies \a payload and publishes \a rec. Returns the new record's index.
-    quint64 append(EventRecord rec, QByteArrayView payload, const quint32* rowIds = nullptr,
-                   quint32 rowIdCount = 0);
+    quint64 append(
+        EventRecord rec, QByteArrayView payload, const quint32* rowIds = nullptr, quint32 rowIdCount = 0);
 
     // Readers, any thread -------------------------------------------------------------------
     quint64 count() const { return m_count.load(std::memory_order_acquire); }
@@ -86,9 +86,9 @@ private:
     std::unique_ptr<std::atomic<EventRecord*>[]> m_chunks;
     std::unique_ptr<std::atomic<char*>[]> m_blocks;
     std::unique_ptr<std::atomic<quint32*>[]> m_rowBlocks;
-    std::atomic<quint64> m_count{0};
-    std::atomic<quint64> m_payloadBytes{0};
-    std::atomic<quint64> m_allocatedBytes{0};
+    std::atomic<quint64> m_count {0};
+    std::atomic<quint64> m_payloadBytes {0};
+    std::atomic<quint64> m_allocatedBytes {0};
 
     // Writer-only state.
     quint64 m_blockCount = 0;

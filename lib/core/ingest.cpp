@@ -66,8 +66,7 @@ char* encodeUtf8(QStringView text, char* out)
 } // namespace
 
 Ingest::Ingest(EventStore& store, const Clock* clock)
-    : m_store(store)
-    , m_clock(clock ? clock : Clock::system())
+    : m_store(store), m_clock(clock ? clock : Clock::system())
 {
     m_rowIds.reserve(256);
 }
@@ -87,8 +86,8 @@ quint64 Ingest::finish(EventRecord& rec, qsizetype used)
     if (rec.isError())
         ++m_errors;
     const bool withRows = !rec.isError() && rec.rowCount > 0;
-    return m_store.commit(rec, used, withRows ? m_rowIds.data() : nullptr,
-                          withRows ? quint32(m_rowIds.size()) : 0);
+    return m_store.commit(
+        rec, used, withRows ? m_rowIds.data() : nullptr, withRows ? quint32(m_rowIds.size()) : 0);
 }
 
 quint64 Ingest::ingestText(QStringView text, Direction direction)

@@ -33,8 +33,10 @@ public:
     //! A text frame as QWebSocket delivers it. Returns the record's store index.
     quint64 ingestText(QStringView text, Direction direction = Direction::Received);
     //! A UTF-8 text frame (replay, tests). \a receivedUs < 0 means "now".
-    quint64 ingestUtf8(QByteArrayView utf8, Direction direction = Direction::Received, qint64 receivedUs = -1);
-    quint64 ingestBinary(QByteArrayView data, Direction direction = Direction::Received, qint64 receivedUs = -1);
+    quint64 ingestUtf8(
+        QByteArrayView utf8, Direction direction = Direction::Received, qint64 receivedUs = -1);
+    quint64 ingestBinary(
+        QByteArrayView data, Direction direction = Direction::Received, qint64 receivedUs = -1);
 
     void setGeneration(quint16 generation) { m_generation = generation; }
     quint16 generation() const { return m_generation; }

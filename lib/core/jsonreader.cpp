@@ -42,8 +42,9 @@ bool JsonReader::scanStringSlow(const char* p)
         const __m128i ctl = _mm_set1_epi8(0x1f);
         while (m_end - p >= 16) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-            const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                             _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl)); // v <= 0x1f
+            const __m128i hit
+                = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                    _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl)); // v <= 0x1f
             const int mask = _mm_movemask_epi8(hit);
             if (mask) {
                 p += __builtin_ctz(unsigned(mask));
@@ -390,7 +391,8 @@ std::string JsonReader::decodeString(std::string_view raw)
                 break;
             }
             i += 4;
-            if (cp >= 0xd800 && cp < 0xdc00 && i + 6 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
+            if (cp >= 0xd800 && cp < 0xdc00 && i + 6 < raw.size() && raw[i + 1] == '\\'
+                && raw[i + 2] == 'u') {
                 const int lo = hex4(raw.data() + i + 3);
                 if (lo >= 0xdc00 && lo < 0xe000) {
                     cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
@@ -419,7 +421,6 @@ bool JsonReader::isSha256Hex(std::string_view s)
             return false;
     return true;
 }
-
 
 qsizetype JsonReader::firstInvalidUtf8(const char* data, qsizetype size)
 {

@@ -35,16 +35,22 @@ namespace bmon {
 class JsonReader
 {
 public:
-    enum class Token : quint8 { ObjectBegin, ArrayBegin, String, Number, True, False, Null, End, Invalid };
+    enum class Token : quint8
+    {
+        ObjectBegin,
+        ArrayBegin,
+        String,
+        Number,
+        True,
+        False,
+        Null,
+        End,
+        Invalid
+    };
 
     static constexpr int MaxDepth = 512;
 
-    JsonReader(const char* begin, const char* end)
-        : m_p(begin)
-        , m_begin(begin)
-        , m_end(end)
-    {
-    }
+    JsonReader(const char* begin, const char* end) : m_p(begin), m_begin(begin), m_end(end) { }
 
     //! Kind of the next value (skips whitespace, consumes nothing).
     Token peek()
@@ -242,9 +248,9 @@ inline bool JsonReader::scanString()
     if (m_end - p >= 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
         const __m128i ctl = _mm_set1_epi8(0x1f);
-        const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                         _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
+        const __m128i hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+            _mm_cmpeq_epi8(_mm_max_epu8(v, ctl), ctl));
         if (const int mask = _mm_movemask_epi8(hit)) {
             const char* q = p + __builtin_ctz(unsigned(mask));
             if (*q == '"') {

@@ -14,8 +14,8 @@ QByteArray base64UrlEncode(QByteArrayView data)
 
 std::optional<QByteArray> base64UrlDecode(QByteArrayView text)
 {
-    auto result = QByteArray::fromBase64Encoding(text.toByteArray(), QByteArray::Base64UrlEncoding
-                                                                           | QByteArray::AbortOnBase64DecodingErrors);
+    auto result = QByteArray::fromBase64Encoding(
+        text.toByteArray(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!result)
         return std::nullopt;
     return *result;
@@ -81,8 +81,10 @@ Lifetime lifetime(QByteArrayView token)
 QByteArray signHs256(const QJsonObject& claims, QByteArrayView key)
 {
     static const QByteArray header = base64UrlEncode(QByteArrayLiteral(R"({"alg":"HS256","typ":"JWT"})"));
-    const QByteArray input = header + '.' + base64UrlEncode(QJsonDocument(claims).toJson(QJsonDocument::Compact));
-    const QByteArray mac = QMessageAuthenticationCode::hash(input, key.toByteArray(), QCryptographicHash::Sha256);
+    const QByteArray input
+        = header + '.' + base64UrlEncode(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    const QByteArray mac
+        = QMessageAuthenticationCode::hash(input, key.toByteArray(), QCryptographicHash::Sha256);
     return input + '.' + base64UrlEncode(mac);
 }
 
@@ -94,10 +96,11 @@ Verdict verifyHs256(QByteArrayView token, QByteArrayView key, qint64 nowSecs, QJ
     const auto header = decodeObject(parts->header);
     const auto payload = decodeObject(parts->payload);
     const auto signature = base64UrlDecode(parts->signature);
-    if (!header || !payload || !signature || header->value(QLatin1String("alg")).toString() != QLatin1String("HS256"))
+    if (!header || !payload || !signature
+        || header->value(QLatin1String("alg")).toString() != QLatin1String("HS256"))
         return Verdict::Malformed;
-    const QByteArray expected = QMessageAuthenticationCode::hash(parts->signingInput.toByteArray(),
-                                                                 key.toByteArray(), QCryptographicHash::Sha256);
+    const QByteArray expected = QMessageAuthenticationCode::hash(
+        parts->signingInput.toByteArray(), key.toByteArray(), QCryptographicHash::Sha256);
     // Constant-time compare: the simulator is a test server, but the habit costs nothing.
     if (expected.size() != signature->size())
         return Verdict::BadSignature;

@@ -23,7 +23,13 @@ Lifetime lifetime(QByteArrayView token);
 //! A signed HS256 token: header {"alg":"HS256","typ":"JWT"}, the given claims.
 QByteArray signHs256(const QJsonObject& claims, QByteArrayView key);
 
-enum class Verdict { Valid, Malformed, BadSignature, Expired };
+enum class Verdict
+{
+    Valid,
+    Malformed,
+    BadSignature,
+    Expired
+};
 //! Checks structure, algorithm, signature and exp (against \a nowSecs) of an HS256 token.
 Verdict verifyHs256(QByteArrayView token, QByteArrayView key, qint64 nowSecs, QJsonObject* claims = nullptr);
 

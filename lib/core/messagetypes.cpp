@@ -15,7 +15,10 @@ namespace bmon {
 
 namespace {
 
-constexpr int V(int a, int b, int c) { return versionCode(a, b, c); }
+constexpr int V(int a, int b, int c)
+{
+    return versionCode(a, b, c);
+}
 constexpr Category Ctl = Category::Control, Cor = Category::Core, Db = Category::Database,
                    Bld = Category::Builder, Dsh = Category::Dashboard, Aut = Category::Automation,
                    Prm = Category::Premium;
@@ -174,15 +177,14 @@ constexpr quint32 kTableMask = (1u << kTableBits) - 1;
 
 struct TypeRegistry::Private
 {
-    std::array<quint16, 1u << kTableBits> table{}; // 0 = empty slot
+    std::array<quint16, 1u << kTableBits> table {}; // 0 = empty slot
     std::array<std::string_view, kCatalogueSize> names; // lengths precomputed: no strlen per probe
     mutable QReadWriteLock lock;
     std::unordered_map<std::string, quint16> unknownIds;
     std::deque<QByteArray> unknownNames; // id = kCatalogueSize + index
 };
 
-TypeRegistry::TypeRegistry()
-    : d(new Private)
+TypeRegistry::TypeRegistry() : d(new Private)
 {
     for (int id = 0; id < kCatalogueSize; ++id)
         d->names[size_t(id)] = kCatalogue[id].name;
@@ -256,7 +258,10 @@ QByteArray TypeRegistry::nameUtf8(quint16 id) const
     return index < d->unknownNames.size() ? d->unknownNames[index] : QByteArray();
 }
 
-QString TypeRegistry::name(quint16 id) const { return QString::fromUtf8(nameUtf8(id)); }
+QString TypeRegistry::name(quint16 id) const
+{
+    return QString::fromUtf8(nameUtf8(id));
+}
 
 Category TypeRegistry::category(quint16 id) const
 {
@@ -268,7 +273,10 @@ const MessageTypeInfo* TypeRegistry::info(quint16 id) const
     return id > 0 && id < kCatalogueSize ? &kCatalogue[id] : nullptr;
 }
 
-bool TypeRegistry::isKnown(quint16 id) const { return id > 0 && id < kCatalogueSize; }
+bool TypeRegistry::isKnown(quint16 id) const
+{
+    return id > 0 && id < kCatalogueSize;
+}
 
 int TypeRegistry::count() const
 {
@@ -323,8 +331,7 @@ struct StringPool::Private
     std::deque<QString> values; // id = index + 1
 };
 
-StringPool::StringPool(quint32 cap, std::initializer_list<const char*> preset)
-    : d(new Private)
+StringPool::StringPool(quint32 cap, std::initializer_list<const char*> preset) : d(new Private)
 {
     d->cap = cap;
     for (const char* s : preset)

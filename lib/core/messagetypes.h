@@ -11,11 +11,15 @@
 namespace bmon {
 
 //! A Baserow version as a comparable integer: major * 10000 + minor * 100 + patch.
-constexpr int versionCode(int major, int minor, int patch) { return major * 10000 + minor * 100 + patch; }
+constexpr int versionCode(int major, int minor, int patch)
+{
+    return major * 10000 + minor * 100 + patch;
+}
 
 //! Ids of the message types the monitor itself reacts to. Every other type is looked up by name.
 namespace KnownType {
-enum : quint16 {
+enum : quint16
+{
     None = 0, //!< no type (errors, objects without "type")
     Authentication,
     PageAdd,
@@ -99,7 +103,14 @@ private:
 };
 
 namespace PageName {
-enum : quint8 { None = 0, Table = 1, Row = 2, View = 3, Dashboard = 4 };
+enum : quint8
+{
+    None = 0,
+    Table = 1,
+    Row = 2,
+    View = 3,
+    Dashboard = 4
+};
 }
 
 } // namespace bmon

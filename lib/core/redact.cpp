@@ -17,7 +17,8 @@ QString redactUrl(const QUrl& url)
         for (const auto& [key, value] : items) {
             const bool secret = key.compare(QLatin1String("jwt_token"), Qt::CaseInsensitive) == 0
                 || key.compare(QLatin1String("token"), Qt::CaseInsensitive) == 0;
-            cleaned.addQueryItem(key, secret && value != QLatin1String("anonymous") ? QStringLiteral("REDACTED") : value);
+            cleaned.addQueryItem(
+                key, secret && value != QLatin1String("anonymous") ? QStringLiteral("REDACTED") : value);
         }
         copy.setQuery(cleaned);
     }
@@ -27,8 +28,10 @@ QString redactUrl(const QUrl& url)
 QString redactSecrets(QString text)
 {
     // JWTs are three base64url segments; the header always starts with "eyJ" ({").
-    static const QRegularExpression jwt(QStringLiteral(R"(eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)"));
-    static const QRegularExpression query(QStringLiteral(R"((jwt_token=)[^&\s"']+)"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression jwt(
+        QStringLiteral(R"(eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)"));
+    static const QRegularExpression query(
+        QStringLiteral(R"((jwt_token=)[^&\s"']+)"), QRegularExpression::CaseInsensitiveOption);
     text.replace(jwt, QStringLiteral("[token]"));
     text.replace(query, QStringLiteral("\\1REDACTED"));
     return text;

@@ -41,8 +41,14 @@ struct ServerVersion
     bool hasTokenBlacklist() const { return code() >= versionCode(1, 21, 0); }
     bool hasAnonymousViewPage() const { return code() >= versionCode(1, 8, 0); }
 
-    friend constexpr bool operator==(const ServerVersion& a, const ServerVersion& b) { return a.code() == b.code(); }
-    friend constexpr auto operator<=>(const ServerVersion& a, const ServerVersion& b) { return a.code() <=> b.code(); }
+    friend constexpr bool operator==(const ServerVersion& a, const ServerVersion& b)
+    {
+        return a.code() == b.code();
+    }
+    friend constexpr auto operator<=>(const ServerVersion& a, const ServerVersion& b)
+    {
+        return a.code() <=> b.code();
+    }
 };
 
 } // namespace bmon

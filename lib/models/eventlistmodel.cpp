@@ -10,8 +10,7 @@
 
 namespace bmon {
 
-EventListModel::EventListModel(QObject* parent)
-    : QAbstractTableModel(parent)
+EventListModel::EventListModel(QObject* parent) : QAbstractTableModel(parent)
 {
     m_timer.setSingleShot(true);
     m_timer.setInterval(50);
@@ -58,9 +57,15 @@ void EventListModel::flush()
     emit rowsAppended(first, published - 1);
 }
 
-int EventListModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : m_rows; }
+int EventListModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
 
-int EventListModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int EventListModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QString EventListModel::summary(quint64 index) const
 {
@@ -95,14 +100,16 @@ QVariant EventListModel::data(const QModelIndex& index, int role) const
         case SummaryColumn:
             return summary(row);
         case SizeColumn:
-            return QLocale().formattedDataSize(qint64(rec.originalSize()), 1, QLocale::DataSizeTraditionalFormat);
+            return QLocale().formattedDataSize(
+                qint64(rec.originalSize()), 1, QLocale::DataSizeTraditionalFormat);
         }
         break;
     case Qt::ToolTipRole:
         if (rec.isError())
             return parseStatusText(rec);
         if (index.column() == DirectionColumn)
-            return rec.direction() == Direction::Sent ? tr("sent by the monitor") : tr("received from the server");
+            return rec.direction() == Direction::Sent ? tr("sent by the monitor")
+                                                      : tr("received from the server");
         break;
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn)

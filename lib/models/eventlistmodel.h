@@ -22,8 +22,27 @@ class EventListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn, DirectionColumn, TypeColumn, CategoryColumn, ScopeColumn, SummaryColumn, SizeColumn, ColumnCount };
-    enum Role { SeqRole = Qt::UserRole + 1, TypeIdRole, CategoryRole, TableIdRole, WorkspaceIdRole, IsErrorRole, IndexRole };
+    enum Column
+    {
+        TimeColumn,
+        DirectionColumn,
+        TypeColumn,
+        CategoryColumn,
+        ScopeColumn,
+        SummaryColumn,
+        SizeColumn,
+        ColumnCount
+    };
+    enum Role
+    {
+        SeqRole = Qt::UserRole + 1,
+        TypeIdRole,
+        CategoryRole,
+        TableIdRole,
+        WorkspaceIdRole,
+        IsErrorRole,
+        IndexRole
+    };
 
     explicit EventListModel(QObject* parent = nullptr);
 
@@ -53,7 +72,7 @@ private:
     int m_rows = 0;
     bool m_utc = false;
     QTimer m_timer;
-    mutable QCache<quint64, QString> m_summaries{4000};
+    mutable QCache<quint64, QString> m_summaries {4000};
 };
 
 } // namespace bmon

@@ -80,14 +80,17 @@ QList<QByteArray> loadMix(const QString& dir, bool large)
                 rows += ", ";
             rows += QByteArrayLiteral("{\"id\": ") + QByteArray::number(id)
                 + QByteArrayLiteral(", \"order\": \"") + QByteArray::number(id)
-                + QByteArrayLiteral(".00000000000000000000\", \"field_101\": \"Customer ") + QByteArray::number(id)
-                + QByteArrayLiteral(" caf\\u00e9\", \"field_102\": \"25\", \"field_103\": true, \"field_104\": {\"id\": 9, "
-                                    "\"value\": \"Gold\", \"color\": \"yellow\"}, \"field_105\": \"Some notes about this "
-                                    "customer and their renewal.\"}");
+                + QByteArrayLiteral(".00000000000000000000\", \"field_101\": \"Customer ")
+                + QByteArray::number(id)
+                + QByteArrayLiteral(
+                    " caf\\u00e9\", \"field_102\": \"25\", \"field_103\": true, \"field_104\": {\"id\": 9, "
+                    "\"value\": \"Gold\", \"color\": \"yellow\"}, \"field_105\": \"Some notes about this "
+                    "customer and their renewal.\"}");
             ++id;
         }
-        frames << QByteArrayLiteral("{\"type\": \"rows_updated\", \"table_id\": 21, \"rows_before_update\": [") + rows
-                + QByteArrayLiteral("], \"rows\": [") + rows
+        frames << QByteArrayLiteral(
+                      "{\"type\": \"rows_updated\", \"table_id\": 21, \"rows_before_update\": [")
+                + rows + QByteArrayLiteral("], \"rows\": [") + rows
                 + QByteArrayLiteral("], \"metadata\": {}, \"updated_field_ids\": [102]}");
         return frames;
     }
@@ -156,7 +159,7 @@ int runSender(const QList<QByteArray>& mix, qint64 count)
     int listener = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     ::setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
@@ -174,11 +177,12 @@ int runSender(const QList<QByteArray>& mix, qint64 count)
         const int k = req.indexOf("Sec-WebSocket-Key:");
         if (k >= 0) {
             const QByteArray key = req.mid(k + 18, req.indexOf("\r\n", k) - k - 18).trimmed();
-            const QByteArray accept = QCryptographicHash::hash(QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"),
-                                                               QCryptographicHash::Sha1)
+            const QByteArray accept = QCryptographicHash::hash(
+                QByteArray(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"), QCryptographicHash::Sha1)
                                           .toBase64();
-            const QByteArray resp = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                    "Sec-WebSocket-Accept: "
+            const QByteArray resp
+                = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Accept: "
                 + accept + "\r\n\r\n";
             writeAll(fd, resp.constData(), size_t(resp.size()));
         }
@@ -195,8 +199,7 @@ int runSender(const QList<QByteArray>& mix, qint64 count)
         }
         // Hold the connection until the reader closes it.
         char sink[256];
-        while (ok && ::read(fd, sink, sizeof sink) > 0) {
-        }
+        while (ok && ::read(fd, sink, sizeof sink) > 0) { }
         ::close(fd);
     }
 }
@@ -213,14 +216,15 @@ qint64 expectedBytes(const QList<QByteArray>& mix, qint64 count)
 double runRaw(quint16 port, qint64 bytes)
 {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = htons(port);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
         return 0;
-    const QByteArray req = "GET /ws/core/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    const QByteArray req
+        = "GET /ws/core/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     writeAll(fd, req.constData(), size_t(req.size()));
     std::unique_ptr<char[]> buf(new char[1 << 20]);
     QByteArray head; // the 101 response, not counted
@@ -258,9 +262,7 @@ class QtClientRun : public QObject
 public:
     using Handler = std::function<void(const QString&)>;
     QtClientRun(quint16 port, qint64 count, Handler handler, std::function<void(double)> done)
-        : m_count(count)
-        , m_handler(std::move(handler))
-        , m_done(std::move(done))
+        : m_count(count), m_handler(std::move(handler)), m_done(std::move(done))
     {
         connect(&m_socket, &QWebSocket::textMessageReceived, this, &QtClientRun::onText);
         m_socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/core/").arg(port)));
@@ -295,18 +297,21 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Ingest throughput versus a bare QWebSocket client"));
     parser.addHelpOption();
-    const QCommandLineOption senderOpt(QStringLiteral("sender"), QStringLiteral("Run as the frame sender (internal)."));
-    const QCommandLineOption countOpt(QStringLiteral("frames"), QStringLiteral("Frames per run."), QStringLiteral("N"),
-                                      QStringLiteral("400000"));
-    const QCommandLineOption roundsOpt(QStringLiteral("rounds"), QStringLiteral("Rounds per client."), QStringLiteral("N"),
-                                       QStringLiteral("3"));
-    const QCommandLineOption largeOpt(QStringLiteral("large"), QStringLiteral("50 KB rows_updated frames instead of the fixture mix."));
-    const QCommandLineOption fixturesOpt(QStringLiteral("fixtures"), QStringLiteral("Fixture directory."), QStringLiteral("DIR"),
-                                         QStringLiteral(BMON_FIXTURES_DIR));
-    const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("JSON result file."), QStringLiteral("FILE"),
-                                    QStringLiteral("bench_ingest.json"));
-    const QCommandLineOption clientsOpt(QStringLiteral("clients"), QStringLiteral("Comma-separated clients to run (raw,bare,ingest,qjson)."),
-                                        QStringLiteral("LIST"), QStringLiteral("raw,bare,ingest,qjson"));
+    const QCommandLineOption senderOpt(
+        QStringLiteral("sender"), QStringLiteral("Run as the frame sender (internal)."));
+    const QCommandLineOption countOpt(QStringLiteral("frames"), QStringLiteral("Frames per run."),
+        QStringLiteral("N"), QStringLiteral("400000"));
+    const QCommandLineOption roundsOpt(QStringLiteral("rounds"), QStringLiteral("Rounds per client."),
+        QStringLiteral("N"), QStringLiteral("3"));
+    const QCommandLineOption largeOpt(
+        QStringLiteral("large"), QStringLiteral("50 KB rows_updated frames instead of the fixture mix."));
+    const QCommandLineOption fixturesOpt(QStringLiteral("fixtures"), QStringLiteral("Fixture directory."),
+        QStringLiteral("DIR"), QStringLiteral(BMON_FIXTURES_DIR));
+    const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("JSON result file."),
+        QStringLiteral("FILE"), QStringLiteral("bench_ingest.json"));
+    const QCommandLineOption clientsOpt(QStringLiteral("clients"),
+        QStringLiteral("Comma-separated clients to run (raw,bare,ingest,qjson)."), QStringLiteral("LIST"),
+        QStringLiteral("raw,bare,ingest,qjson"));
     parser.addOptions({senderOpt, countOpt, roundsOpt, largeOpt, fixturesOpt, outOpt, clientsOpt});
     parser.process(app);
 
@@ -328,8 +333,8 @@ int main(int argc, char** argv)
     const double meanPayload = double(mixBytes) / double(mix.size());
 
     QProcess sender;
-    QStringList senderArgs{QStringLiteral("--sender"), QStringLiteral("--frames"), QString::number(count),
-                           QStringLiteral("--fixtures"), parser.value(fixturesOpt)};
+    QStringList senderArgs {QStringLiteral("--sender"), QStringLiteral("--frames"), QString::number(count),
+        QStringLiteral("--fixtures"), parser.value(fixturesOpt)};
     if (large)
         senderArgs << QStringLiteral("--large");
     sender.start(QCoreApplication::applicationFilePath(), senderArgs);
@@ -349,7 +354,7 @@ int main(int argc, char** argv)
         QList<double> raw;
         for (int r = 0; r < rounds; ++r)
             raw << runRaw(port, bytes);
-        results << Measurement{QStringLiteral("raw"), best(raw)};
+        results << Measurement {QStringLiteral("raw"), best(raw)};
     }
 
     // Qt clients run one after another on the single event loop.
@@ -361,18 +366,18 @@ int main(int argc, char** argv)
         QString name;
         QtClientRun::Handler handler;
     };
-    QList<Variant> variants{
+    QList<Variant> variants {
         {QStringLiteral("bare"), [](const QString&) {}},
         {QStringLiteral("ingest"), [&](const QString& t) { ingest->ingestText(t); }},
         {QStringLiteral("qjson"),
-         [&](const QString& t) {
-             const QJsonDocument d = QJsonDocument::fromJson(t.toUtf8());
-             qjsonTypes += d.object().value(QLatin1String("type")).toString().size();
-         }},
+            [&](const QString& t) {
+                const QJsonDocument d = QJsonDocument::fromJson(t.toUtf8());
+                qjsonTypes += d.object().value(QLatin1String("type")).toString().size();
+            }},
     };
     variants.erase(std::remove_if(variants.begin(), variants.end(),
-                                  [&](const Variant& v) { return !clients.contains(v.name); }),
-                   variants.end());
+                       [&](const Variant& v) { return !clients.contains(v.name); }),
+        variants.end());
     // Interleave rounds (bare, ingest, qjson, bare, …) so drift affects all alike.
     QList<QList<double>> times(variants.size());
     int step = 0;
@@ -381,7 +386,7 @@ int main(int argc, char** argv)
     std::function<void()> next = [&]() {
         if (step == rounds * variants.size()) {
             for (int v = 0; v < variants.size(); ++v)
-                results << Measurement{variants[v].name, best(times[v])};
+                results << Measurement {variants[v].name, best(times[v])};
             QCoreApplication::quit();
             return;
         }
@@ -415,29 +420,32 @@ int main(int argc, char** argv)
     };
     const double bare = rate(QStringLiteral("bare"));
     std::printf("bench_ingest: %lld frames of the %s (%d distinct, mean payload %.0f B), best of %d rounds\n",
-                static_cast<long long>(count), large ? "50 KB rows_updated case" : "fixture mix", int(mix.size()),
-                meanPayload, rounds);
+        static_cast<long long>(count), large ? "50 KB rows_updated case" : "fixture mix", int(mix.size()),
+        meanPayload, rounds);
     std::printf("  %-8s %12s %10s\n", "client", "frames/s", "vs bare");
     for (const Measurement& m : results)
-        std::printf("  %-8s %12.0f %9.2fx\n", qPrintable(m.name), rate(m.name), bare > 0 ? rate(m.name) / bare : 0.0);
+        std::printf(
+            "  %-8s %12.0f %9.2fx\n", qPrintable(m.name), rate(m.name), bare > 0 ? rate(m.name) / bare : 0.0);
     const double bytesPerEvent = storedEvents ? double(storeBytes) / double(storedEvents) : 0;
-    std::printf("  store: %.1f bytes/event allocated (mean payload %.0f B; target <= 1.3 x payload + 48 = %.0f)\n",
-                bytesPerEvent, meanPayload, 1.3 * meanPayload + 48);
+    std::printf(
+        "  store: %.1f bytes/event allocated (mean payload %.0f B; target <= 1.3 x payload + 48 = %.0f)\n",
+        bytesPerEvent, meanPayload, 1.3 * meanPayload + 48);
 
-    QJsonObject out{{QStringLiteral("frames"), count},
-                    {QStringLiteral("corpus"), large ? QStringLiteral("rows_updated_50kb") : QStringLiteral("fixture_mix")},
-                    {QStringLiteral("mean_payload_bytes"), meanPayload},
-                    {QStringLiteral("raw_frames_per_s"), rate(QStringLiteral("raw"))},
-                    {QStringLiteral("bare_qwebsocket_frames_per_s"), bare},
-                    {QStringLiteral("ingest_frames_per_s"), rate(QStringLiteral("ingest"))},
-                    {QStringLiteral("qjson_frames_per_s"), rate(QStringLiteral("qjson"))},
-                    {QStringLiteral("ingest_vs_raw_ratio"), bare > 0 ? rate(QStringLiteral("ingest")) / bare : 0},
-                    {QStringLiteral("qjson_vs_raw_ratio"), bare > 0 ? rate(QStringLiteral("qjson")) / bare : 0},
-                    {QStringLiteral("sender_headroom"), bare > 0 ? rate(QStringLiteral("raw")) / bare : 0},
-                    {QStringLiteral("store_bytes_per_event"), bytesPerEvent},
-                    {QStringLiteral("machine"), QString(QSysInfo::prettyProductName() + QStringLiteral(", ")
-                                                        + QString::number(QThread::idealThreadCount())
-                                                        + QStringLiteral(" cores"))}};
+    QJsonObject out {{QStringLiteral("frames"), count},
+        {QStringLiteral("corpus"),
+            large ? QStringLiteral("rows_updated_50kb") : QStringLiteral("fixture_mix")},
+        {QStringLiteral("mean_payload_bytes"), meanPayload},
+        {QStringLiteral("raw_frames_per_s"), rate(QStringLiteral("raw"))},
+        {QStringLiteral("bare_qwebsocket_frames_per_s"), bare},
+        {QStringLiteral("ingest_frames_per_s"), rate(QStringLiteral("ingest"))},
+        {QStringLiteral("qjson_frames_per_s"), rate(QStringLiteral("qjson"))},
+        {QStringLiteral("ingest_vs_raw_ratio"), bare > 0 ? rate(QStringLiteral("ingest")) / bare : 0},
+        {QStringLiteral("qjson_vs_raw_ratio"), bare > 0 ? rate(QStringLiteral("qjson")) / bare : 0},
+        {QStringLiteral("sender_headroom"), bare > 0 ? rate(QStringLiteral("raw")) / bare : 0},
+        {QStringLiteral("store_bytes_per_event"), bytesPerEvent},
+        {QStringLiteral("machine"),
+            QString(QSysInfo::prettyProductName() + QStringLiteral(", ")
+                + QString::number(QThread::idealThreadCount()) + QStringLiteral(" cores"))}};
     QFile f(parser.value(outOpt));
     if (f.open(QIODevice::WriteOnly))
         f.write(QJsonDocument(out).toJson());

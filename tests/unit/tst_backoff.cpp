@@ -82,7 +82,7 @@ void TestBackoff::manualClockFiresInOrder()
     clock.advance(99);
     QVERIFY(fired.isEmpty());
     clock.advance(1000);
-    QCOMPARE(fired, (QList<int>{100, 150, 300}));
+    QCOMPARE(fired, (QList<int> {100, 150, 300}));
     QCOMPARE(clock.monotonicMs(), qint64(1099));
     QCOMPARE(clock.nowUs() - startUs, qint64(1099000));
     QCOMPARE(clock.pendingTimers(), 0);
@@ -116,7 +116,7 @@ void TestBackoff::retryLoopInFakeTime()
     };
     tryConnect();
     clock.advance(60'000);
-    QCOMPARE(attemptsAt, (QList<qint64>{0, 250, 750, 1750, 3750, 7750, 12750, 17750}));
+    QCOMPARE(attemptsAt, (QList<qint64> {0, 250, 750, 1750, 3750, 7750, 12750, 17750}));
 }
 
 QTEST_GUILESS_MAIN(TestBackoff)

@@ -46,7 +46,10 @@ Classified classify(const QByteArray& text, Direction dir = Direction::Received)
     return c;
 }
 
-QJsonValue idOrNull(quint32 v) { return v ? QJsonValue(qint64(v)) : QJsonValue(QJsonValue::Null); }
+QJsonValue idOrNull(quint32 v)
+{
+    return v ? QJsonValue(qint64(v)) : QJsonValue(QJsonValue::Null);
+}
 
 } // namespace
 
@@ -83,8 +86,9 @@ void TestClassifier::fixtures_data()
     QTest::addColumn<QJsonObject>("expected");
 
     const QByteArray text = readFile(fixturesDir() + QStringLiteral("/expected.json"));
-    QVERIFY2(!text.isEmpty(), qPrintable(QStringLiteral("cannot read %1/expected.json (set BMON_FIXTURES_DIR)")
-                                             .arg(fixturesDir())));
+    QVERIFY2(!text.isEmpty(),
+        qPrintable(
+            QStringLiteral("cannot read %1/expected.json (set BMON_FIXTURES_DIR)").arg(fixturesDir())));
     const QJsonObject all = QJsonDocument::fromJson(text).object();
     QVERIFY(all.size() > 20);
     for (auto it = all.begin(); it != all.end(); ++it) {
@@ -132,10 +136,12 @@ void TestClassifier::fixtures()
 // A fixture added to the folder without an expected.json entry would silently go untested.
 void TestClassifier::everyFixtureIsCovered()
 {
-    const QJsonObject all = QJsonDocument::fromJson(readFile(fixturesDir() + QStringLiteral("/expected.json"))).object();
+    const QJsonObject all
+        = QJsonDocument::fromJson(readFile(fixturesDir() + QStringLiteral("/expected.json"))).object();
     QDir dir(fixturesDir());
     QStringList files = dir.entryList({QStringLiteral("*.json")}, QDir::Files);
-    const QStringList legacy = QDir(fixturesDir() + QStringLiteral("/legacy")).entryList({QStringLiteral("*.json")}, QDir::Files);
+    const QStringList legacy
+        = QDir(fixturesDir() + QStringLiteral("/legacy")).entryList({QStringLiteral("*.json")}, QDir::Files);
     for (const QString& f : legacy)
         files << QStringLiteral("legacy/") + f;
     files.removeAll(QStringLiteral("expected.json"));
@@ -153,10 +159,10 @@ void TestClassifier::errors_data()
 
     QTest::newRow("empty") << QByteArray() << ParseStatus::EmptyFrame << JsonError::None << 0;
     QTest::newRow("whitespace") << QByteArray(" \n ") << ParseStatus::EmptyFrame << JsonError::None << 0;
-    QTest::newRow("truncated") << QByteArray(R"({"type":"rows_updated","table_id":2)") << ParseStatus::InvalidJson
-                               << JsonError::UnexpectedEnd << 35;
-    QTest::newRow("truncated string") << QByteArray(R"({"type":"rows_upd)") << ParseStatus::InvalidJson
-                                      << JsonError::UnexpectedEnd << 17;
+    QTest::newRow("truncated") << QByteArray(R"({"type":"rows_updated","table_id":2)")
+                               << ParseStatus::InvalidJson << JsonError::UnexpectedEnd << 35;
+    QTest::newRow("truncated string")
+        << QByteArray(R"({"type":"rows_upd)") << ParseStatus::InvalidJson << JsonError::UnexpectedEnd << 17;
     QTest::newRow("trailing comma") << QByteArray(R"({"type":"x",})") << ParseStatus::InvalidJson
                                     << JsonError::UnexpectedCharacter << 12;
     QTest::newRow("single quotes") << QByteArray(R"({'type':'x'})") << ParseStatus::InvalidJson
@@ -167,8 +173,8 @@ void TestClassifier::errors_data()
                                 << JsonError::InvalidNumber << 17;
     QTest::newRow("bad escape") << QByteArray(R"({"type":"x\q"})") << ParseStatus::InvalidJson
                                 << JsonError::InvalidEscape << 10;
-    QTest::newRow("raw newline in string") << QByteArray("{\"type\":\"a\nb\"}") << ParseStatus::InvalidJson
-                                           << JsonError::ControlCharacter << 10;
+    QTest::newRow("raw newline in string")
+        << QByteArray("{\"type\":\"a\nb\"}") << ParseStatus::InvalidJson << JsonError::ControlCharacter << 10;
     QTest::newRow("two objects") << QByteArray(R"({"type":"x"}{"type":"y"})") << ParseStatus::InvalidJson
                                  << JsonError::TrailingCharacters << 12;
     QTest::newRow("garbage") << QByteArray("<html>502 Bad Gateway</html>") << ParseStatus::InvalidJson
@@ -176,11 +182,15 @@ void TestClassifier::errors_data()
     QTest::newRow("number") << QByteArray("5") << ParseStatus::NotAnObject << JsonError::None << 0;
     QTest::newRow("array") << QByteArray(R"([{"type":"rows_created"}])") << ParseStatus::NotAnObject
                            << JsonError::None << 0;
-    QTest::newRow("string") << QByteArray(R"("authentication")") << ParseStatus::NotAnObject << JsonError::None << 0;
+    QTest::newRow("string") << QByteArray(R"("authentication")") << ParseStatus::NotAnObject
+                            << JsonError::None << 0;
     QTest::newRow("null") << QByteArray("null") << ParseStatus::NotAnObject << JsonError::None << 0;
-    QTest::newRow("no type") << QByteArray(R"({"table_id":21})") << ParseStatus::NoType << JsonError::None << 0;
-    QTest::newRow("numeric type") << QByteArray(R"({"type":5})") << ParseStatus::NoType << JsonError::None << 0;
-    QTest::newRow("empty type") << QByteArray(R"({"type":""})") << ParseStatus::NoType << JsonError::None << 0;
+    QTest::newRow("no type") << QByteArray(R"({"table_id":21})") << ParseStatus::NoType << JsonError::None
+                             << 0;
+    QTest::newRow("numeric type") << QByteArray(R"({"type":5})") << ParseStatus::NoType << JsonError::None
+                                  << 0;
+    QTest::newRow("empty type") << QByteArray(R"({"type":""})") << ParseStatus::NoType << JsonError::None
+                                << 0;
 }
 
 void TestClassifier::errors()
@@ -199,7 +209,8 @@ void TestClassifier::errors()
     if (status != ParseStatus::NoType)
         QVERIFY(!parseStatusText(c.rec).isEmpty());
     if (status == ParseStatus::InvalidJson)
-        QVERIFY2(parseStatusText(c.rec).contains(QString::number(offset)), qPrintable(parseStatusText(c.rec)));
+        QVERIFY2(
+            parseStatusText(c.rec).contains(QString::number(offset)), qPrintable(parseStatusText(c.rec)));
 }
 
 void TestClassifier::unknownTypeIsKept()
@@ -234,13 +245,14 @@ void TestClassifier::tolerantIds()
     c = classify(R"({"type":"rows_deleted","table_id":4294967296,"row_ids":[-1, 7]})");
     QCOMPARE(c.rec.tableId, 0u);
     QVERIFY(c.rec.hasFlag(RecordFlag::IdOverflow));
-    QCOMPARE(c.rows, std::vector<quint32>{7});
+    QCOMPARE(c.rows, std::vector<quint32> {7});
     // Floats and booleans are not ids; the frame is still fine.
     c = classify(R"({"type":"table_updated","table_id":2.5,"force_table_refresh":true})");
     QCOMPARE(c.rec.status(), ParseStatus::Ok);
     QCOMPARE(c.rec.tableId, 0u);
     // A hashed database id (tables_reordered) is flagged, never guessed.
-    c = classify(R"({"type":"tables_reordered","database_id":"6b51d431df5d7f141cbececcf79edf3dd861c3b4069f0b11661a3eefacbba918","order":[]})");
+    c = classify(
+        R"({"type":"tables_reordered","database_id":"6b51d431df5d7f141cbececcf79edf3dd861c3b4069f0b11661a3eefacbba918","order":[]})");
     QCOMPARE(c.rec.applicationId, 0u);
     QVERIFY(c.rec.hasFlag(RecordFlag::HashedIds));
     // Before 1.14 reorder ids were plain.
@@ -249,7 +261,7 @@ void TestClassifier::tolerantIds()
     QVERIFY(!c.rec.hasFlag(RecordFlag::HashedIds));
     // row_ids wins over rows[].id whatever the key order.
     c = classify(R"({"type":"rows_deleted","rows":[{"id":5}],"row_ids":[6,7],"table_id":1})");
-    QCOMPARE(c.rows, (std::vector<quint32>{6, 7}));
+    QCOMPARE(c.rows, (std::vector<quint32> {6, 7}));
     QCOMPARE(c.rec.rowCount, 2u);
 }
 
@@ -265,7 +277,7 @@ void TestClassifier::sentPageRequests()
     c = classify(R"({"remove_page":"row","table_id":21,"row_id":3})", Direction::Sent);
     QCOMPARE(c.rec.typeId, quint16(KnownType::RemovePageRequest));
     QCOMPARE(c.rec.pageId, quint8(PageName::Row));
-    QCOMPARE(c.rows, std::vector<quint32>{3});
+    QCOMPARE(c.rows, std::vector<quint32> {3});
 
     c = classify(R"({"page":"view","slug":"abc","token":null})", Direction::Sent);
     QCOMPARE(c.rec.pageId, quint8(PageName::View));
@@ -288,13 +300,15 @@ void TestClassifier::legacyGroupKeys()
     QCOMPARE(c.rec.workspaceId, 9u);
     c = classify(R"({"type":"group_user_added","id":4,"group_id":7,"group_user":{"group":7}})");
     QCOMPARE(c.rec.workspaceId, 7u);
-    c = classify(R"({"type":"application_created","application":{"id":12,"type":"database","group":{"id":7}}})");
+    c = classify(
+        R"({"type":"application_created","application":{"id":12,"type":"database","group":{"id":7}}})");
     QCOMPARE(c.rec.workspaceId, 7u);
     QCOMPARE(c.rec.applicationId, 12u);
     c = classify(R"({"type":"row_deleted","table_id":21,"row_id":4})");
-    QCOMPARE(c.rows, std::vector<quint32>{4});
-    c = classify(R"({"type":"row_created","table_id":21,"row":{"id":43,"order":"43.0"},"before_row_id":null})");
-    QCOMPARE(c.rows, std::vector<quint32>{43});
+    QCOMPARE(c.rows, std::vector<quint32> {4});
+    c = classify(
+        R"({"type":"row_created","table_id":21,"row":{"id":43,"order":"43.0"},"before_row_id":null})");
+    QCOMPARE(c.rows, std::vector<quint32> {43});
 }
 
 void TestClassifier::deepNestingIsAnError()
@@ -334,19 +348,19 @@ void TestClassifier::bigRowsUpdatedFrame()
     QJsonArray rows, before;
     const QString longText(8000, QLatin1Char('x'));
     for (int i = 1; i <= 200; ++i) {
-        QJsonObject row{{QStringLiteral("id"), i},
-                        {QStringLiteral("order"), QStringLiteral("%1.00000000000000000000").arg(i)},
-                        {QStringLiteral("field_101"), longText}};
+        QJsonObject row {{QStringLiteral("id"), i},
+            {QStringLiteral("order"), QStringLiteral("%1.00000000000000000000").arg(i)},
+            {QStringLiteral("field_101"), longText}};
         before.append(row);
         row[QStringLiteral("field_101")] = QString(longText + QStringLiteral("\u00e9"));
         rows.append(row);
     }
-    const QByteArray text = QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("rows_updated")},
-                                                      {QStringLiteral("table_id"), 21},
-                                                      {QStringLiteral("rows_before_update"), before},
-                                                      {QStringLiteral("rows"), rows},
-                                                      {QStringLiteral("metadata"), QJsonObject()}})
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray text = QJsonDocument(
+        QJsonObject {{QStringLiteral("type"), QStringLiteral("rows_updated")},
+            {QStringLiteral("table_id"), 21}, {QStringLiteral("rows_before_update"), before},
+            {QStringLiteral("rows"), rows},
+            {QStringLiteral("metadata"),
+                QJsonObject()}}).toJson(QJsonDocument::Compact);
     QVERIFY(text.size() > 3'000'000);
     const Classified c = classify(text);
     QCOMPARE(c.rec.status(), ParseStatus::Ok);
@@ -428,23 +442,26 @@ void TestClassifier::binaryFrame()
 void TestClassifier::escapedStrings()
 {
     // Python's json.dumps escapes every non-ASCII character (§1.5).
-    Classified c = classify(R"({"type":"rows_updated","table_id":21,"rows":[{"id":1,"field_101":"caf\u00e9 \ud83d\ude00 \"q\""}]})");
+    Classified c = classify(
+        R"({"type":"rows_updated","table_id":21,"rows":[{"id":1,"field_101":"caf\u00e9 \ud83d\ude00 \"q\""}]})");
     QCOMPARE(c.rec.status(), ParseStatus::Ok);
-    QCOMPARE(c.rows, std::vector<quint32>{1});
+    QCOMPARE(c.rows, std::vector<quint32> {1});
     // An escaped type name still resolves to the known type.
     c = classify(R"({"type":"rows_\u0075pdated"})");
     QCOMPARE(c.rec.typeId, quint16(KnownType::RowsUpdated));
-    QCOMPARE(JsonReader::decodeString(R"(caf\u00e9 \ud83d\ude00 \"q\" \n)"), std::string("caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" \n"));
+    QCOMPARE(JsonReader::decodeString(R"(caf\u00e9 \ud83d\ude00 \"q\" \n)"),
+        std::string("caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" \n"));
     QCOMPARE(JsonReader::decodeString(R"(\ud83d)"), std::string("\xef\xbf\xbd"));
 }
 
 // Integers beyond 64 bits are valid JSON that simdjson declines; the careful path takes them.
 void TestClassifier::validJsonBeyondFastPath()
 {
-    const Classified c = classify(R"({"type":"rows_updated","table_id":21,"n":123456789012345678901234567890,"rows":[{"id":4}]})");
+    const Classified c = classify(
+        R"({"type":"rows_updated","table_id":21,"n":123456789012345678901234567890,"rows":[{"id":4}]})");
     QCOMPARE(c.rec.status(), ParseStatus::Ok);
     QCOMPARE(c.rec.tableId, 21u);
-    QCOMPARE(c.rows, std::vector<quint32>{4});
+    QCOMPARE(c.rows, std::vector<quint32> {4});
 }
 
 // Ingest encodes QWebSocket's UTF-16 itself (fast ASCII path, careful path for the rest).
@@ -452,8 +469,9 @@ void TestClassifier::utf16ToUtf8()
 {
     EventStore store;
     Ingest ingest(store);
-    const QString pieces[] = {QStringLiteral("plain ascii"), QStringLiteral("caf\u00e9"), QStringLiteral("\u20ac"),
-                              QString::fromUtf8("\xf0\x9f\x98\x80"), QStringLiteral("\u00ff\u0100\u07ff\u0800")};
+    const QString pieces[]
+        = {QStringLiteral("plain ascii"), QStringLiteral("caf\u00e9"), QStringLiteral("\u20ac"),
+            QString::fromUtf8("\xf0\x9f\x98\x80"), QStringLiteral("\u00ff\u0100\u07ff\u0800")};
     QRandomGenerator rng(7);
     for (int round = 0; round < 400; ++round) {
         QString value;
@@ -467,7 +485,8 @@ void TestClassifier::utf16ToUtf8()
     }
     // A lone surrogate cannot be encoded: it becomes U+FFFD (the frame stays valid UTF-8).
     const QChar lone(char16_t(0xd800));
-    const quint64 j = ingest.ingestText(QString(QStringLiteral("{\"type\":\"x\",\"v\":\"") + lone + QStringLiteral("\"}")));
+    const quint64 j = ingest.ingestText(
+        QString(QStringLiteral("{\"type\":\"x\",\"v\":\"") + lone + QStringLiteral("\"}")));
     QVERIFY(store.payload(j).toByteArray().contains("\xef\xbf\xbd"));
     QCOMPARE(store.at(j).status(), ParseStatus::Ok);
 }
@@ -525,7 +544,8 @@ void TestClassifier::validityMatchesQJsonDocument()
             // "21." through; RFC 8259 and Python's json (what Baserow runs) reject them, as we do.
             const JsonError e = c.rec.errorCode();
             if (qtObject
-                && (e == JsonError::ControlCharacter || e == JsonError::InvalidEscape || e == JsonError::InvalidNumber))
+                && (e == JsonError::ControlCharacter || e == JsonError::InvalidEscape
+                    || e == JsonError::InvalidNumber))
                 continue;
             if (qtObject != ours)
                 QFAIL(qPrintable(QStringLiteral("%1: disagreement (Qt %2, ours %3) on: %4")
@@ -551,8 +571,8 @@ void TestClassifier::catalogueIsConsistent()
         QVERIFY(cat[id].category != Category::Unknown);
     }
     // §4.9: names from the public docs that are not on the wire.
-    for (const char* bogus : {"before_rows_update", "before_rows_delete", "before_group_deleted", "tables_re_ordered",
-                              "broadcast_to_users", "field_rule_added"})
+    for (const char* bogus : {"before_rows_update", "before_rows_delete", "before_group_deleted",
+             "tables_re_ordered", "broadcast_to_users", "field_rule_added"})
         QCOMPARE(TypeRegistry::instance().findKnown(bogus), quint16(KnownType::None));
 }
 

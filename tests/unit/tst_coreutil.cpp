@@ -51,14 +51,14 @@ void TestCoreUtil::versions()
 
 void TestCoreUtil::versionFeatures()
 {
-    const ServerVersion v112{1, 12, 1}, v115{1, 15, 2}, v135{1, 35, 3};
+    const ServerVersion v112 {1, 12, 1}, v115 {1, 15, 2}, v135 {1, 35, 3};
     QVERIFY(!v112.hasSimpleJwt() && v115.hasSimpleJwt());
     QVERIFY(!v115.hasMultiplePages() && v135.hasMultiplePages());
     QVERIFY(v115.hasGroupsEndpoint() && !v115.hasWorkspacesEndpoint());
     QVERIFY(!v135.hasGroupsEndpoint() && v135.hasWorkspacesEndpoint());
     QVERIFY(!v112.hasHashedReorderIds() && v115.hasHashedReorderIds());
-    QVERIFY(!(ServerVersion{0, 9, 0}.isSupported()));
-    QVERIFY((ServerVersion{1, 36, 0}.isNewerThanKnown()));
+    QVERIFY(!(ServerVersion {0, 9, 0}.isSupported()));
+    QVERIFY((ServerVersion {1, 36, 0}.isNewerThanKnown()));
     QVERIFY(v112 < v115);
 }
 
@@ -71,10 +71,11 @@ void TestCoreUtil::redaction()
     QVERIFY(shown.contains(QLatin1String("jwt_token=REDACTED")));
     QVERIFY(shown.startsWith(QLatin1String("wss://api.example.com/ws/core/")));
     QCOMPARE(redactUrl(QUrl(QStringLiteral("ws://h/ws/core/?jwt_token=anonymous"))),
-             QStringLiteral("ws://h/ws/core/?jwt_token=anonymous"));
+        QStringLiteral("ws://h/ws/core/?jwt_token=anonymous"));
     QVERIFY(!redactUrl(QUrl(QStringLiteral("https://u:pw@h/"))).contains(QLatin1String("pw")));
 
-    const QString message = QStringLiteral("Host requires authentication: %1 (url ?jwt_token=abc.def)").arg(QString::fromLatin1(token));
+    const QString message = QStringLiteral("Host requires authentication: %1 (url ?jwt_token=abc.def)")
+                                .arg(QString::fromLatin1(token));
     const QString clean = redactSecrets(message);
     QVERIFY(!clean.contains(QString::fromLatin1(token)));
     QVERIFY(!clean.contains(QLatin1String("abc.def")));
@@ -86,7 +87,8 @@ void TestCoreUtil::jsonLines()
     EventStore store;
     Ingest ingest(store);
     ingest.setGeneration(2);
-    ingest.ingestUtf8("{\n \"type\": \"rows_updated\", \"table_id\": 21,\n \"rows\": [{\"id\": 1}, {\"id\": 2}], \"n\": 12345678901234567890}");
+    ingest.ingestUtf8("{\n \"type\": \"rows_updated\", \"table_id\": 21,\n \"rows\": [{\"id\": 1}, {\"id\": "
+                      "2}], \"n\": 12345678901234567890}");
     ingest.ingestUtf8("{\"type\":\"rows_upd", Direction::Received);
     ingest.ingestBinary(QByteArray("\x01\x02", 2));
     ingest.ingestUtf8(R"({"page":"view","slug":"abc"})", Direction::Sent);
@@ -102,7 +104,8 @@ void TestCoreUtil::jsonLines()
     QCOMPARE(first.value(QLatin1String("gen")).toInt(), 2);
     QCOMPARE(first.value(QLatin1String("dir")).toString(), QStringLiteral("in"));
     QCOMPARE(first.value(QLatin1String("type")).toString(), QStringLiteral("rows_updated"));
-    QCOMPARE(first.value(QLatin1String("scope")).toObject().value(QLatin1String("row_ids")).toArray().size(), 2);
+    QCOMPARE(
+        first.value(QLatin1String("scope")).toObject().value(QLatin1String("row_ids")).toArray().size(), 2);
     QVERIFY(first.value(QLatin1String("time")).toString().endsWith(QLatin1Char('Z')));
     // The frame is embedded verbatim: the big integer keeps every digit.
     QVERIFY(lines[0].contains("12345678901234567890"));
@@ -113,33 +116,45 @@ void TestCoreUtil::jsonLines()
     QVERIFY(broken.value(QLatin1String("error")).toString().contains(QLatin1String("invalid JSON")));
 
     const QJsonObject binary = QJsonDocument::fromJson(lines[2]).object();
-    QCOMPARE(QByteArray::fromBase64(binary.value(QLatin1String("frame_base64")).toString().toLatin1()), QByteArray("\x01\x02", 2));
+    QCOMPARE(QByteArray::fromBase64(binary.value(QLatin1String("frame_base64")).toString().toLatin1()),
+        QByteArray("\x01\x02", 2));
 
     const QJsonObject sent = QJsonDocument::fromJson(lines[3]).object();
     QCOMPARE(sent.value(QLatin1String("dir")).toString(), QStringLiteral("out"));
-    QCOMPARE(sent.value(QLatin1String("scope")).toObject().value(QLatin1String("view_slug")).toString(), QStringLiteral("abc"));
-    QCOMPARE(sent.value(QLatin1String("scope")).toObject().value(QLatin1String("page")).toString(), QStringLiteral("view"));
+    QCOMPARE(sent.value(QLatin1String("scope")).toObject().value(QLatin1String("view_slug")).toString(),
+        QStringLiteral("abc"));
+    QCOMPARE(sent.value(QLatin1String("scope")).toObject().value(QLatin1String("page")).toString(),
+        QStringLiteral("view"));
 }
 
 void TestCoreUtil::summaries_data()
 {
     QTest::addColumn<QByteArray>("frame");
     QTest::addColumn<QString>("summary");
-    QTest::newRow("rows_updated") << QByteArray(R"({"type":"rows_updated","table_id":21,"rows_before_update":[],"rows":[{"id":1},{"id":2}],"updated_field_ids":[102,103,104]})")
+    QTest::newRow("rows_updated") << QByteArray(
+        R"({"type":"rows_updated","table_id":21,"rows_before_update":[],"rows":[{"id":1},{"id":2}],"updated_field_ids":[102,103,104]})")
                                   << QStringLiteral("rows_updated · table 21 · 2 rows · fields 102,103,104");
-    QTest::newRow("rows_updated legacy fields") << QByteArray(R"({"type":"rows_updated","table_id":21,"rows_before_update":[{"id":1,"field_1":"a","field_2":1}],"rows":[{"id":1,"field_1":"b","field_2":1}]})")
-                                                << QStringLiteral("rows_updated · table 21 · 1 row · fields 1");
-    QTest::newRow("move") << QByteArray(R"({"type":"rows_updated","table_id":21,"rows":[{"id":1}],"updated_field_ids":[]})")
+    QTest::newRow("rows_updated legacy fields") << QByteArray(
+        R"({"type":"rows_updated","table_id":21,"rows_before_update":[{"id":1,"field_1":"a","field_2":1}],"rows":[{"id":1,"field_1":"b","field_2":1}]})")
+                                                << QStringLiteral(
+                                                       "rows_updated · table 21 · 1 row · fields 1");
+    QTest::newRow("move") << QByteArray(
+        R"({"type":"rows_updated","table_id":21,"rows":[{"id":1}],"updated_field_ids":[]})")
                           << QStringLiteral("rows_updated · table 21 · 1 row · moved");
-    QTest::newRow("page_add") << QByteArray(R"({"type":"page_add","page":"table","parameters":{"table_id":21}})")
+    QTest::newRow("page_add") << QByteArray(
+        R"({"type":"page_add","page":"table","parameters":{"table_id":21}})")
                               << QStringLiteral("page_add · table 21 · page table (table_id 21)");
-    QTest::newRow("view token hidden") << QByteArray(R"({"type":"page_add","page":"view","parameters":{"slug":"s","token":"secret"}})")
-                                       << QStringLiteral("page_add · view s · page view (slug s, token …)");
+    QTest::newRow("view token hidden")
+        << QByteArray(R"({"type":"page_add","page":"view","parameters":{"slug":"s","token":"secret"}})")
+        << QStringLiteral("page_add · view s · page view (slug s, token …)");
     QTest::newRow("unknown") << QByteArray(R"({"type":"replay_events","_event_id":3})")
                              << QStringLiteral("replay_events · unknown type · keys _event_id");
-    QTest::newRow("field") << QByteArray(R"({"type":"field_created","field":{"id":105,"table_id":21,"name":"Notes","type":"text"}})")
+    QTest::newRow("field") << QByteArray(
+        R"({"type":"field_created","field":{"id":105,"table_id":21,"name":"Notes","type":"text"}})")
                            << QStringLiteral("field_created · table 21 · field 105 · field \"Notes\" (text)");
-    QTest::newRow("invalid") << QByteArray("{\"a\":") << QStringLiteral("(malformed) · invalid JSON at byte 5: the text ends in the middle of a value");
+    QTest::newRow("invalid")
+        << QByteArray("{\"a\":")
+        << QStringLiteral("(malformed) · invalid JSON at byte 5: the text ends in the middle of a value");
 }
 
 void TestCoreUtil::summaries()

@@ -48,7 +48,8 @@ void TestEventListModel::displaysRecords()
     Ingest ingest(store);
     EventListModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    ingest.ingestUtf8(R"({"type":"rows_updated","table_id":21,"rows_before_update":[{"id":1,"field_102":"25"}],"rows":[{"id":1,"field_102":"30"}],"updated_field_ids":[102]})");
+    ingest.ingestUtf8(
+        R"({"type":"rows_updated","table_id":21,"rows_before_update":[{"id":1,"field_102":"25"}],"rows":[{"id":1,"field_102":"30"}],"updated_field_ids":[102]})");
     ingest.ingestUtf8("{broken", Direction::Received);
     ingest.ingestUtf8(R"({"page":"table","table_id":21})", Direction::Sent);
     model.setStore(&store);
@@ -57,13 +58,18 @@ void TestEventListModel::displaysRecords()
     QCOMPARE(model.index(0, EventListModel::TypeColumn).data().toString(), QStringLiteral("rows_updated"));
     QCOMPARE(model.index(0, EventListModel::CategoryColumn).data().toString(), QStringLiteral("database"));
     QCOMPARE(model.index(0, EventListModel::ScopeColumn).data().toString(), QStringLiteral("table 21"));
-    QCOMPARE(model.index(0, EventListModel::SummaryColumn).data().toString(), QStringLiteral("1 row · fields 102"));
+    QCOMPARE(model.index(0, EventListModel::SummaryColumn).data().toString(),
+        QStringLiteral("1 row · fields 102"));
     QCOMPARE(model.index(0, 0).data(EventListModel::TableIdRole).toUInt(), 21u);
 
     QVERIFY(model.index(1, 0).data(EventListModel::IsErrorRole).toBool());
-    QVERIFY(model.index(1, EventListModel::SummaryColumn).data().toString().contains(QLatin1String("invalid JSON at byte")));
+    QVERIFY(model.index(1, EventListModel::SummaryColumn)
+                .data()
+                .toString()
+                .contains(QLatin1String("invalid JSON at byte")));
     QCOMPARE(model.index(2, EventListModel::DirectionColumn).data().toString(), QStringLiteral("↑"));
-    QCOMPARE(model.index(2, EventListModel::SummaryColumn).data().toString(), QStringLiteral("page table (table_id 21)"));
+    QCOMPARE(model.index(2, EventListModel::SummaryColumn).data().toString(),
+        QStringLiteral("page table (table_id 21)"));
 }
 
 QTEST_GUILESS_MAIN(TestEventListModel)

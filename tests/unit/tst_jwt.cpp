@@ -20,10 +20,8 @@ private slots:
 
 void TestJwt::signAndVerify()
 {
-    const QJsonObject claims{{QStringLiteral("token_type"), QStringLiteral("access")},
-                             {QStringLiteral("user_id"), 1},
-                             {QStringLiteral("iat"), 1000},
-                             {QStringLiteral("exp"), 1600}};
+    const QJsonObject claims {{QStringLiteral("token_type"), QStringLiteral("access")},
+        {QStringLiteral("user_id"), 1}, {QStringLiteral("iat"), 1000}, {QStringLiteral("exp"), 1600}};
     const QByteArray token = jwt::signHs256(claims, "secret");
     QCOMPARE(token.count('.'), 2);
     QVERIFY(token.startsWith("eyJ"));
@@ -43,8 +41,10 @@ void TestJwt::tamperingIsDetected_data()
     const QByteArray good = jwt::signHs256({{QStringLiteral("exp"), 4000000000LL}}, "k");
     const QList<QByteArray> parts = good.split('.');
     const QByteArray forgedPayload = jwt::base64UrlEncode(R"({"exp":4000000000,"user_id":2})");
-    QTest::newRow("forged payload") << parts[0] + '.' + forgedPayload + '.' + parts[2] << int(jwt::Verdict::BadSignature);
-    QTest::newRow("alg none") << jwt::base64UrlEncode(R"({"alg":"none"})") + '.' + parts[1] + '.' << int(jwt::Verdict::Malformed);
+    QTest::newRow("forged payload") << parts[0] + '.' + forgedPayload + '.' + parts[2]
+                                    << int(jwt::Verdict::BadSignature);
+    QTest::newRow("alg none") << jwt::base64UrlEncode(R"({"alg":"none"})") + '.' + parts[1] + '.'
+                              << int(jwt::Verdict::Malformed);
     QTest::newRow("two parts") << parts[0] + '.' + parts[1] << int(jwt::Verdict::Malformed);
     QTest::newRow("four parts") << good + ".x" << int(jwt::Verdict::Malformed);
     QTest::newRow("garbage") << QByteArray("not a token") << int(jwt::Verdict::Malformed);
@@ -61,7 +61,8 @@ void TestJwt::tamperingIsDetected()
 
 void TestJwt::lifetimeFromClaims()
 {
-    const QByteArray token = jwt::signHs256({{QStringLiteral("iat"), 100}, {QStringLiteral("exp"), 700}}, "k");
+    const QByteArray token
+        = jwt::signHs256({{QStringLiteral("iat"), 100}, {QStringLiteral("exp"), 700}}, "k");
     const jwt::Lifetime l = jwt::lifetime(token);
     QCOMPARE(l.issuedAt, 100);
     QCOMPARE(l.expiresAt, 700);
