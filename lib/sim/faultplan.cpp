@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: MIT
+#include "sim/faultplan.h"
+
+#include "core/clock.h"
+
+namespace bmon::sim {
+
+quint64 mixSeed(quint64 seed, quint64 stream)
+{
+    quint64 z = seed + 0x9e3779b97f4a7c15ULL * (stream + 1);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+namespace {
+constexpr qint64 kHeldFlushMs = 1000; // a reordered frame waits at most this long for a successor
+}
+
+FaultPlan::FaultPlan(const QList<FaultSpec>& faults, quint64 seed, int connectionNumber, Clock* clock,
+    Sink sink, QObject* parent)
+    : QObject(parent)
+    , m_faults(faults)
+    , m_connection(connectionNumber)
+    , m_clock(clock)
+    , m_sink(std::move(sink))
+    , m_rng(mixSeed(seed, quint64(connectionNumber)))
+{
+    for (const FaultSpec& f : m_faults) {
+        if (f.kind == FaultSpec::Kind::Delay)
+            m_delayMs = qMax(m_delayMs, f.delayMs);
+    }
+}
+
+FaultPlan::~FaultPlan()
+{
+    clear();
+}
+
+void FaultPlan::start()
+{
+    for (const FaultSpec& f : m_faults) {
+        const qint64 ms = qint64(f.seconds * 1000);
+        if (f.kind == FaultSpec::Kind::Close) {
+            m_timers.append(m_clock->schedule(ms, this, [this, f]() {
+                clear();
+                emit applied(tr("close with code %1 (%2)").arg(f.closeCode).arg(f.toString()));
+                m_sink.close(f.closeCode, QStringLiteral("simulated fault"));
+            }));
+        } else if (f.kind == FaultSpec::Kind::Stall) {
+            m_timers.append(m_clock->schedule(ms, this, [this, f]() {
+                clear();
+                emit applied(tr("stall (%1)").arg(f.toString()));
+                m_sink.stall();
+            }));
+        }
+    }
+}
+
+void FaultPlan::clear()
+{
+    for (quint64 id : std::as_const(m_timers))
+        m_clock->cancel(id);
+    m_timers.clear();
+    if (m_pumpTimer)
+        m_clock->cancel(m_pumpTimer);
+    if (m_heldTimer)
+        m_clock->cancel(m_heldTimer);
+    m_pumpTimer = m_heldTimer = 0;
+    m_queue.clear();
+    m_held.reset();
+}
+
+double FaultPlan::draw()
+{
+    return double(m_rng() >> 11) * (1.0 / 9007199254740992.0);
+}
+
+void FaultPlan::deliver(QStringView type, const QString& text)
+{
+    bool duplicate = false;
+    bool reorder = false;
+    std::optional<Item> malformed;
+    for (const FaultSpec& f : std::as_const(m_faults)) {
+        switch (f.kind) {
+        case FaultSpec::Kind::DropType:
+            if (f.messageType == type) {
+                const int n = ++m_typeCounts[f.messageType];
+                if (n == f.count) {
+                    emit applied(tr("dropped %1 #%2").arg(type.toString()).arg(n));
+                    return;
+                }
+            }
+            break;
+        case FaultSpec::Kind::Drop:
+            if (draw() < f.probability) {
+                emit applied(tr("dropped %1").arg(type.toString()));
+                return;
+            }
+            break;
+        case FaultSpec::Kind::Malformed:
+            if (draw() < f.probability && !malformed) {
+                Item bad;
+                const quint64 pick = m_rng() % 3;
+                if (pick == 0) {
+                    bad.text = text.left(qMax<qsizetype>(1, text.size() / 2)); // cut mid-object: invalid JSON
+                    emit applied(tr("malformed frame (invalid JSON) before %1").arg(type.toString()));
+                } else if (pick == 1) {
+                    bad.binary = true;
+                    bad.bytes = text.left(16).toUtf8();
+                    bad.bytes.prepend(char(0xff));
+                    emit applied(tr("malformed frame (binary) before %1").arg(type.toString()));
+                } else {
+                    emit applied(tr("malformed frame (empty) before %1").arg(type.toString()));
+                }
+                malformed = bad;
+            }
+            break;
+        case FaultSpec::Kind::Duplicate:
+            if (draw() < f.probability)
+                duplicate = true;
+            break;
+        case FaultSpec::Kind::Reorder:
+            if (draw() < f.probability)
+                reorder = true;
+            break;
+        default:
+            break;
+        }
+    }
+    if (malformed)
+        output(*malformed);
+    if (reorder && !m_held) {
+        emit applied(tr("held back %1 (reorder)").arg(type.toString()));
+        m_held = text;
+        m_heldTimer = m_clock->schedule(kHeldFlushMs, this, [this]() {
+            m_heldTimer = 0;
+            releaseHeld();
+        });
+        return;
+    }
+    Item item;
+    item.text = text;
+    output(item);
+    if (duplicate) {
+        emit applied(tr("duplicated %1").arg(type.toString()));
+        output(item);
+    }
+    releaseHeld();
+}
+
+void FaultPlan::releaseHeld()
+{
+    if (!m_held)
+        return;
+    if (m_heldTimer)
+        m_clock->cancel(m_heldTimer);
+    m_heldTimer = 0;
+    Item item;
+    item.text = *m_held;
+    m_held.reset();
+    output(item);
+}
+
+void FaultPlan::output(Item item)
+{
+    if (m_delayMs <= 0 && m_queue.empty()) {
+        if (item.binary)
+            m_sink.binary(item.bytes);
+        else
+            m_sink.text(item.text);
+        return;
+    }
+    item.dueMs = m_clock->monotonicMs() + m_delayMs;
+    m_queue.push_back(std::move(item));
+    if (!m_pumpTimer)
+        m_pumpTimer = m_clock->schedule(
+            qMax<qint64>(0, m_queue.front().dueMs - m_clock->monotonicMs()), this, [this]() {
+                m_pumpTimer = 0;
+                pump();
+            });
+}
+
+void FaultPlan::pump()
+{
+    const qint64 now = m_clock->monotonicMs();
+    while (!m_queue.empty() && m_queue.front().dueMs <= now) {
+        Item item = std::move(m_queue.front());
+        m_queue.pop_front();
+        if (item.binary)
+            m_sink.binary(item.bytes);
+        else
+            m_sink.text(item.text);
+    }
+    if (!m_queue.empty() && !m_pumpTimer)
+        m_pumpTimer = m_clock->schedule(m_queue.front().dueMs - now, this, [this]() {
+            m_pumpTimer = 0;
+            pump();
+        });
+}
+
+} // namespace bmon::sim
