@@ -22,7 +22,10 @@ using simtest::json;
 
 namespace {
 
-QString cliPath() { return QStringLiteral(BMON_BINARY_DIR "/app/cli/baserow-monitor-cli"); }
+QString cliPath()
+{
+    return QStringLiteral(BMON_BINARY_DIR "/app/cli/baserow-monitor-cli");
+}
 
 struct Run
 {
@@ -38,7 +41,7 @@ struct Run
                 continue;
             QJsonParseError e;
             const QJsonDocument d = QJsonDocument::fromJson(line, &e);
-            result << (d.isObject() ? d.object() : QJsonObject{{u"unparsed"_s, QString::fromUtf8(line)}});
+            result << (d.isObject() ? d.object() : QJsonObject {{u"unparsed"_s, QString::fromUtf8(line)}});
         }
         return result;
     }
@@ -48,7 +51,8 @@ struct Run
 class Cli
 {
 public:
-    explicit Cli(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
+    explicit Cli(
+        const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
     {
         m_process.setProcessEnvironment(env);
         m_timer.start();
@@ -145,20 +149,22 @@ void TestCli::badArguments_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
     const QString pw = u"--password-file=/nonexistent/password"_s;
-    QTest::newRow("no command") << QStringList{} << u"Usage"_s;
-    QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << u"unknown command"_s;
-    QTest::newRow("no server") << QStringList{u"watch"_s, u"--email=a@b.c"_s} << u"--server"_s;
-    QTest::newRow("ws url") << QStringList{u"watch"_s, u"--server=wss://api.baserow.io"_s, u"--email=a@b.c"_s}
-                            << u"HTTP(S) base URL"_s;
-    QTest::newRow("password option") << QStringList{u"watch"_s, u"--server=http://x"_s, u"--password=secret"_s}
-                                     << u"refusing --password"_s;
-    QTest::newRow("unreadable password file")
-        << QStringList{u"watch"_s, u"--server=http://127.0.0.1:9"_s, u"--email=a@b.c"_s, pw} << u"password file"_s;
-    QTest::newRow("bad subscribe") << QStringList{u"watch"_s, u"--demo"_s, u"--subscribe=table:abc"_s} << u"--subscribe"_s;
-    QTest::newRow("bad format") << QStringList{u"watch"_s, u"--demo"_s, u"--format=xml"_s} << u"--format"_s;
-    QTest::newRow("bad duration") << QStringList{u"watch"_s, u"--demo"_s, u"--duration=soon"_s} << u"--duration"_s;
-    QTest::newRow("bad fault") << QStringList{u"simulate"_s, u"--fault=explode"_s} << u"--fault"_s;
-    QTest::newRow("bad profile") << QStringList{u"simulate"_s, u"--profile=2.0"_s} << u"--profile"_s;
+    QTest::newRow("no command") << QStringList {} << u"Usage"_s;
+    QTest::newRow("unknown command") << QStringList {u"frobnicate"_s} << u"unknown command"_s;
+    QTest::newRow("no server") << QStringList {u"watch"_s, u"--email=a@b.c"_s} << u"--server"_s;
+    QTest::newRow("ws url") << QStringList {u"watch"_s, u"--server=wss://api.baserow.io"_s,
+        u"--email=a@b.c"_s} << u"HTTP(S) base URL"_s;
+    QTest::newRow("password option") << QStringList {u"watch"_s, u"--server=http://x"_s,
+        u"--password=secret"_s} << u"refusing --password"_s;
+    QTest::newRow("unreadable password file") << QStringList {u"watch"_s, u"--server=http://127.0.0.1:9"_s,
+        u"--email=a@b.c"_s, pw} << u"password file"_s;
+    QTest::newRow("bad subscribe") << QStringList {u"watch"_s, u"--demo"_s, u"--subscribe=table:abc"_s}
+                                   << u"--subscribe"_s;
+    QTest::newRow("bad format") << QStringList {u"watch"_s, u"--demo"_s, u"--format=xml"_s} << u"--format"_s;
+    QTest::newRow("bad duration") << QStringList {u"watch"_s, u"--demo"_s, u"--duration=soon"_s}
+                                  << u"--duration"_s;
+    QTest::newRow("bad fault") << QStringList {u"simulate"_s, u"--fault=explode"_s} << u"--fault"_s;
+    QTest::newRow("bad profile") << QStringList {u"simulate"_s, u"--profile=2.0"_s} << u"--profile"_s;
 }
 
 void TestCli::badArguments()
@@ -174,9 +180,11 @@ void TestCli::badArguments()
 
 void TestCli::simulatePrintsUrlAndLogin()
 {
-    Cli cli({u"simulate"_s, u"--rate=0"_s, u"--profile=1.15"_s, u"--email=ops@example.com"_s, u"--password=pw-123"_s});
+    Cli cli({u"simulate"_s, u"--rate=0"_s, u"--profile=1.15"_s, u"--email=ops@example.com"_s,
+        u"--password=pw-123"_s});
     QProcess& p = cli.process();
-    QTRY_VERIFY_WITH_TIMEOUT(p.canReadLine() && p.bytesAvailable() > 0 && QByteArray(p.peek(4096)).count('\n') >= 2, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        p.canReadLine() && p.bytesAvailable() > 0 && QByteArray(p.peek(4096)).count('\n') >= 2, 15000);
     const QUrl url(QString::fromUtf8(p.readLine().trimmed()));
     QVERIFY2(url.scheme() == u"http"_s && url.port() > 0, qPrintable(url.toString()));
     QCOMPARE(QString::fromUtf8(p.readLine().trimmed()), u"login: ops@example.com / pw-123"_s);
@@ -186,7 +194,7 @@ void TestCli::simulatePrintsUrlAndLogin()
     QCOMPARE(schema.status, 200);
     QCOMPARE(schema.obj().value(u"info"_s).toObject().value(u"version"_s).toString(), u"1.15.2"_s);
     const auto login = http(nam, "POST", url.resolved(QUrl(u"/api/user/token-auth/"_s)),
-                            json({{u"email"_s, u"ops@example.com"_s}, {u"password"_s, u"pw-123"_s}}));
+        json({{u"email"_s, u"ops@example.com"_s}, {u"password"_s, u"pw-123"_s}}));
     QCOMPARE(login.status, 200);
 
     ::kill(pid_t(p.processId()), SIGTERM);
@@ -216,8 +224,8 @@ void TestCli::watchJsonLines()
     QVERIFY2(simulator.start(&error), qPrintable(error));
 
     Cli cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s, simulator.email(),
-             u"--password-file"_s, m_passwordFile, u"--subscribe"_s, u"table:21"_s, u"--format"_s, u"jsonl"_s,
-             u"--duration"_s, u"2.5"_s});
+        u"--password-file"_s, m_passwordFile, u"--subscribe"_s, u"table:21"_s, u"--format"_s, u"jsonl"_s,
+        u"--duration"_s, u"2.5"_s});
     const Run r = cli.wait();
     QCOMPARE(r.status, QProcess::NormalExit);
     QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -270,10 +278,11 @@ void TestCli::watchText()
     QVERIFY2(simulator.start(&error), qPrintable(error));
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"BASEROW_PASSWORD"_s, simulator.password());
-    const Run r = Cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s, simulator.email(),
-                       u"--subscribe"_s, u"table:21"_s, u"--duration"_s, u"2"_s, u"--color=never"_s},
-                      env)
-                      .wait();
+    const Run r
+        = Cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s, simulator.email(),
+                  u"--subscribe"_s, u"table:21"_s, u"--duration"_s, u"2"_s, u"--color=never"_s},
+            env)
+              .wait();
     QCOMPARE(r.exitCode, 0);
     const QString out = QString::fromUtf8(r.out);
     QVERIFY2(out.contains(u" < authentication · authenticated"_s), qPrintable(out));
@@ -294,8 +303,8 @@ void TestCli::wrongPassword()
         QString error;
         QVERIFY2(simulator.start(&error), qPrintable(error));
         const QString wrong = writeFile(m_dir, u"wrong"_s, "not-the-password\n");
-        const Run r = Cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s, simulator.email(),
-                           u"--password-file"_s, wrong})
+        const Run r = Cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s,
+                              simulator.email(), u"--password-file"_s, wrong})
                           .wait(20000);
         QCOMPARE(r.exitCode, 4);
         QVERIFY2(r.ms < 10000, "wrong credentials end the run within seconds");
@@ -310,8 +319,8 @@ void TestCli::unreachable()
     QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
     const quint16 port = probe.serverPort();
     probe.close();
-    const Run r = Cli({u"watch"_s, u"--server"_s, u"http://127.0.0.1:%1"_s.arg(port), u"--email"_s, u"a@b.c"_s,
-                       u"--password-file"_s, m_passwordFile})
+    const Run r = Cli({u"watch"_s, u"--server"_s, u"http://127.0.0.1:%1"_s.arg(port), u"--email"_s,
+                          u"a@b.c"_s, u"--password-file"_s, m_passwordFile})
                       .wait();
     QCOMPARE(r.exitCode, 5);
     QVERIFY(!r.err.isEmpty());
@@ -327,13 +336,13 @@ void TestCli::notBaserow()
             connect(s, &QTcpSocket::readyRead, s, [s] {
                 s->readAll();
                 const QByteArray body = "<html><body>It works!</body></html>";
-                s->write("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: " + QByteArray::number(body.size())
-                         + "\r\n\r\n" + body);
+                s->write("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+                    + QByteArray::number(body.size()) + "\r\n\r\n" + body);
             });
         }
     });
-    const Run r = Cli({u"watch"_s, u"--server"_s, u"http://127.0.0.1:%1"_s.arg(server.serverPort()), u"--email"_s,
-                       u"a@b.c"_s, u"--password-file"_s, m_passwordFile})
+    const Run r = Cli({u"watch"_s, u"--server"_s, u"http://127.0.0.1:%1"_s.arg(server.serverPort()),
+                          u"--email"_s, u"a@b.c"_s, u"--password-file"_s, m_passwordFile})
                       .wait();
     QCOMPARE(r.exitCode, 7);
     QVERIFY2(r.err.toLower().contains("baserow"), r.err.constData());
@@ -348,8 +357,8 @@ void TestCli::tls()
     QString error;
     QVERIFY2(simulator.start(&error), qPrintable(error));
     QCOMPARE(simulator.baseUrl().scheme(), u"https"_s);
-    const QStringList base{u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s, simulator.email(),
-                           u"--password-file"_s, m_passwordFile};
+    const QStringList base {u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s,
+        simulator.email(), u"--password-file"_s, m_passwordFile};
 
     // A self-signed certificate nobody trusts: exit 6, with the certificate's details.
     Run r = Cli(base).wait();
@@ -361,7 +370,8 @@ void TestCli::tls()
     for (const QSslCertificate& c : simulator.certificateChain())
         pem += c.toPem();
     const QString ca = writeFile(m_dir, u"ca.pem"_s, pem);
-    r = Cli(QStringList(base) << u"--ca-cert"_s << ca << u"--duration"_s << u"1"_s << u"--format=jsonl"_s).wait();
+    r = Cli(QStringList(base) << u"--ca-cert"_s << ca << u"--duration"_s << u"1"_s << u"--format=jsonl"_s)
+            .wait();
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY(r.out.contains(R"("state":"live")"));
 }
@@ -374,15 +384,16 @@ void TestCli::passwordChangeEndsWithAuthRefused()
     QString error;
     QVERIFY2(simulator.start(&error), qPrintable(error));
     Cli cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s, simulator.email(),
-             u"--password-file"_s, m_passwordFile, u"--format=jsonl"_s});
+        u"--password-file"_s, m_passwordFile, u"--format=jsonl"_s});
     QTRY_VERIFY_WITH_TIMEOUT(simulator.connectionCount() == 1, 15000);
 
     // Someone changes the member's password from another session (1.21+: force_disconnect).
     QNetworkAccessManager nam;
     const QByteArray token = simtest::login(nam, simulator);
-    const auto changed = http(nam, "POST", simulator.baseUrl().resolved(QUrl(u"/api/user/change-password/"_s)),
-                              json({{u"old_password"_s, u"demo-password"_s}, {u"new_password"_s, u"another-pw-1"_s}}),
-                              {{"Authorization", "JWT " + token}});
+    const auto changed
+        = http(nam, "POST", simulator.baseUrl().resolved(QUrl(u"/api/user/change-password/"_s)),
+            json({{u"old_password"_s, u"demo-password"_s}, {u"new_password"_s, u"another-pw-1"_s}}),
+            {{"Authorization", "JWT " + token}});
     QCOMPARE(changed.status, 204);
 
     const Run r = cli.wait();
@@ -403,15 +414,16 @@ void TestCli::revokedRefreshTokenEndsWithAuthRefused()
     // An SSO-style login: the CLI only has a refresh token, which the test then revokes.
     QNetworkAccessManager nam;
     const auto login = http(nam, "POST", simulator.baseUrl().resolved(QUrl(u"/api/user/token-auth/"_s)),
-                            json({{u"email"_s, simulator.email()}, {u"password"_s, simulator.password()}}));
+        json({{u"email"_s, simulator.email()}, {u"password"_s, simulator.password()}}));
     const QString refresh = login.obj().value(u"refresh_token"_s).toString();
     QVERIFY(!refresh.isEmpty());
     const QString file = writeFile(m_dir, u"refresh"_s, refresh.toUtf8());
     Cli cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--refresh-token-file"_s, file});
     QTRY_VERIFY_WITH_TIMEOUT(simulator.connectionCount() == 1, 15000);
 
-    const auto revoked = http(nam, "POST", simulator.baseUrl().resolved(QUrl(u"/api/user/token-blacklist/"_s)),
-                              json({{u"refresh_token"_s, refresh}}));
+    const auto revoked
+        = http(nam, "POST", simulator.baseUrl().resolved(QUrl(u"/api/user/token-blacklist/"_s)),
+            json({{u"refresh_token"_s, refresh}}));
     QCOMPARE(revoked.status, 204);
 
     const Run r = cli.wait();
@@ -428,7 +440,7 @@ void TestCli::sigtermExitsCleanly()
     QString error;
     QVERIFY2(simulator.start(&error), qPrintable(error));
     Cli cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s, simulator.email(),
-             u"--password-file"_s, m_passwordFile, u"--format=jsonl"_s});
+        u"--password-file"_s, m_passwordFile, u"--format=jsonl"_s});
     QTRY_VERIFY_WITH_TIMEOUT(simulator.connectionCount() == 1, 15000);
     for (int sig : {SIGTERM}) {
         ::kill(pid_t(cli.process().processId()), sig);
@@ -442,7 +454,8 @@ void TestCli::sigtermExitsCleanly()
 
 void TestCli::demoStreams()
 {
-    const Run r = Cli({u"watch"_s, u"--demo"_s, u"--demo-rate=60"_s, u"--duration=2"_s, u"--format=jsonl"_s}).wait();
+    const Run r
+        = Cli({u"watch"_s, u"--demo"_s, u"--demo-rate=60"_s, u"--duration=2"_s, u"--format=jsonl"_s}).wait();
     QVERIFY2(r.exitCode == 0, r.err.constData());
     int rows = 0;
     for (const QJsonObject& o : r.lines())
