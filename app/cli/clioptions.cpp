@@ -15,6 +15,27 @@ QString tr(const char* text)
 }
 } // namespace
 
+std::optional<int> parseArguments(
+    QCommandLineParser& parser, const QString& command, const QStringList& arguments)
+{
+    parser.addHelpOption();
+    QStringList args = arguments;
+    args.prepend(QCoreApplication::applicationName() + QLatin1Char(' ') + command);
+    if (!parser.parse(args)) {
+        printError(parser.errorText());
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return 0;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        printError(tr("unexpected argument: %1").arg(parser.positionalArguments().constFirst()));
+        return 2;
+    }
+    return std::nullopt;
+}
+
 std::optional<QUrl> parseServerUrl(const QString& text, QString* error)
 {
     const QUrl url = QUrl::fromUserInput(text.trimmed());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QCommandLineParser>
 #include <QList>
 #include <QSslCertificate>
 #include <QString>
@@ -10,6 +11,10 @@
 
 namespace bmon::cli {
 
+//! Parses a subcommand's \a arguments (argv after the command name). Returns an exit code when
+//! the command must not run (--help printed: 0; a bad argument, said on stderr: 2), or nullopt.
+std::optional<int> parseArguments(
+    QCommandLineParser& parser, const QString& command, const QStringList& arguments);
 //! --server: the backend's HTTP(S) base URL; the WebSocket URL is derived from it.
 std::optional<QUrl> parseServerUrl(const QString& text, QString* error);
 //! The password from --password-file (first line) or BASEROW_PASSWORD, never from an option.

@@ -26,7 +26,6 @@ int SimulateCommand::start(const QStringList& arguments)
     parser.setApplicationDescription(tr(
         "Run the built-in Baserow simulator: REST and the realtime WebSocket on one port, real JWTs, seeded "
         "workspaces and tables, simulated collaborators and fault knobs. Serves until SIGINT/SIGTERM."));
-    parser.addHelpOption();
     const QCommandLineOption host(QStringLiteral("host"), tr("Address to listen on (default 127.0.0.1)."),
         tr("ADDRESS"), QStringLiteral("127.0.0.1"));
     const QCommandLineOption port(
@@ -57,20 +56,8 @@ int SimulateCommand::start(const QStringList& arguments)
     parser.addOptions(
         {host, port, profile, rate, users, seed, email, password, tls, certOut, fault, verbose});
 
-    QStringList args = arguments;
-    args.prepend(QCoreApplication::applicationName() + QStringLiteral(" simulate"));
-    if (!parser.parse(args)) {
-        printError(parser.errorText());
-        return ExitBadArguments;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return ExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        printError(tr("unexpected argument: %1").arg(parser.positionalArguments().constFirst()));
-        return ExitBadArguments;
-    }
+    if (const auto code = parseArguments(parser, QStringLiteral("simulate"), arguments))
+        return *code;
 
     sim::SimulatorOptions options;
     options.address = QHostAddress(parser.value(host));

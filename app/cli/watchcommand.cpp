@@ -53,7 +53,6 @@ int WatchCommand::start(const QStringList& arguments)
         "Follow a Baserow server's realtime events: log in, keep the WebSocket (reconnecting and refreshing "
         "tokens as needed) and print every frame received, control messages included, and every state "
         "change."));
-    parser.addHelpOption();
     const QCommandLineOption server(QStringLiteral("server"),
         tr("The backend's HTTP(S) base URL, e.g. https://api.baserow.io."), tr("URL"));
     const QCommandLineOption email(QStringLiteral("email"), tr("Account e-mail."), tr("E"));
@@ -96,8 +95,6 @@ int WatchCommand::start(const QStringList& arguments)
     parser.addOptions({server, email, passwordFile, refreshTokenFile, subscribe, format, duration, caCert,
         color, utc, pingInterval, backoffCap, officialBackoff, demo, demoProfile, demoRate});
 
-    QStringList args = arguments;
-    args.prepend(QCoreApplication::applicationName() + QStringLiteral(" watch"));
     // A password on the command line is visible to every user of the machine (ps, history).
     for (const QString& a : std::as_const(arguments)) {
         if (a == QLatin1String("--password") || a.startsWith(QLatin1String("--password="))) {
@@ -107,18 +104,8 @@ int WatchCommand::start(const QStringList& arguments)
             return ExitBadArguments;
         }
     }
-    if (!parser.parse(args)) {
-        printError(parser.errorText());
-        return ExitBadArguments;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return ExitOk;
-    }
-    if (!parser.positionalArguments().isEmpty()) {
-        printError(tr("unexpected argument: %1").arg(parser.positionalArguments().constFirst()));
-        return ExitBadArguments;
-    }
+    if (const auto code = parseArguments(parser, QStringLiteral("watch"), arguments))
+        return *code;
 
     Output::Format fmt;
     if (parser.value(format) == QLatin1String("text")) {

@@ -186,19 +186,20 @@ void AuthSession::refresh(Callback<void> done)
         expire(tr("The server issued no refresh token, so the session cannot be renewed; log in again."), {});
 }
 
-void AuthSession::refreshSimpleJwt()
+void AuthSession::requestToken(const QString& path, const QJsonObject& body, const QString& noTokenMessage,
+    std::function<void(const RestError&)> refused,
+    std::function<void(const QJsonObject&, const QString&)> accepted)
 {
     const quint64 epoch = m_epoch;
     QPointer<AuthSession> self(this);
-    m_transport(TokenRefreshPath, QJsonObject {{u"refresh_token"_s, m_refresh}},
-        [this, self, epoch](const Result<QJsonObject>& r) {
+    m_transport(path, body,
+        [this, self, epoch, noTokenMessage, refused = std::move(refused), accepted = std::move(accepted)](
+            const Result<QJsonObject>& r) {
             if (!self || epoch != m_epoch)
-                return;
+                return; // an answer for a session that has since been replaced
             if (!r) {
                 if (r.error().kind == RestError::Kind::Auth) {
-                    expire(tr("The server rejected the refresh token (expired, revoked or the password "
-                              "was changed); log in again."),
-                        r.error());
+                    refused(r.error());
                 } else {
                     scheduleRefresh(RetryAfterFailureMs);
                     finishRefresh(r.error());
@@ -208,12 +209,26 @@ void AuthSession::refreshSimpleJwt()
             const QString access = accessFrom(r.value());
             if (access.isEmpty()) {
                 scheduleRefresh(RetryAfterFailureMs);
-                finishRefresh(localError(
-                    RestError::Kind::NotBaserow, tr("The token refresh answer carries no token.")));
+                finishRefresh(localError(RestError::Kind::NotBaserow, noTokenMessage));
                 return;
             }
+            accepted(r.value(), access);
+        });
+}
+
+void AuthSession::refreshSimpleJwt()
+{
+    requestToken(
+        TokenRefreshPath, QJsonObject {{u"refresh_token"_s, m_refresh}},
+        tr("The token refresh answer carries no token."),
+        [this](const RestError& error) {
+            expire(tr("The server rejected the refresh token (expired, revoked or the password was changed); "
+                      "log in again."),
+                error);
+        },
+        [this](const QJsonObject& answer, const QString& access) {
             // simplejwt does not rotate refresh tokens in Baserow, but accept it if a server does.
-            const QString rotated = r.value().value("refresh_token"_L1).toString();
+            const QString rotated = answer.value("refresh_token"_L1).toString();
             if (!rotated.isEmpty())
                 m_refresh = rotated;
             setAccessToken(access);
@@ -231,32 +246,17 @@ void AuthSession::refreshDrfJwt()
                 tr("The session token expired and no password is kept to log in again; log in again."), {});
         return;
     }
-    const quint64 epoch = m_epoch;
-    QPointer<AuthSession> self(this);
-    m_transport(TokenRefreshPath, QJsonObject {{u"token"_s, m_access}},
-        [this, self, epoch](const Result<QJsonObject>& r) {
-            if (!self || epoch != m_epoch)
-                return;
-            if (!r) {
-                // drf-jwt refuses expired tokens and tokens past the 7-day refresh window: log in again.
-                if (r.error().kind == RestError::Kind::Auth) {
-                    if (hasStoredPassword())
-                        relogin();
-                    else
-                        expire(tr("The server refused to renew the session token; log in again."), r.error());
-                } else {
-                    scheduleRefresh(RetryAfterFailureMs);
-                    finishRefresh(r.error());
-                }
-                return;
-            }
-            const QString access = accessFrom(r.value());
-            if (access.isEmpty()) {
-                scheduleRefresh(RetryAfterFailureMs);
-                finishRefresh(localError(
-                    RestError::Kind::NotBaserow, tr("The token refresh answer carries no token.")));
-                return;
-            }
+    requestToken(
+        TokenRefreshPath, QJsonObject {{u"token"_s, m_access}},
+        tr("The token refresh answer carries no token."),
+        [this](const RestError& error) {
+            // drf-jwt refuses expired tokens and tokens past the 7-day refresh window: log in again.
+            if (hasStoredPassword())
+                relogin();
+            else
+                expire(tr("The server refused to renew the session token; log in again."), error);
+        },
+        [this](const QJsonObject&, const QString& access) {
             setAccessToken(access);
             finishRefresh({});
         });
@@ -264,40 +264,27 @@ void AuthSession::refreshDrfJwt()
 
 void AuthSession::relogin()
 {
-    const quint64 epoch = m_epoch;
-    QPointer<AuthSession> self(this);
-    const QJsonObject body {{u"username"_s, m_email}, {u"email"_s, m_email}, {u"password"_s, m_password}};
     qCDebug(lcRest) << "token expired, logging in again";
-    m_transport(TokenAuthPath, body, [this, self, epoch](const Result<QJsonObject>& r) {
-        if (!self || epoch != m_epoch)
-            return;
-        if (!r) {
-            if (r.error().kind == RestError::Kind::Auth) {
-                expire(tr("Logging in again failed because the server no longer accepts the password; log in "
-                          "again."),
-                    r.error());
-            } else {
-                scheduleRefresh(RetryAfterFailureMs);
-                finishRefresh(r.error());
+    requestToken(
+        TokenAuthPath,
+        QJsonObject {{u"username"_s, m_email}, {u"email"_s, m_email}, {u"password"_s, m_password}},
+        tr("The login answer carries no token."),
+        [this](const RestError& error) {
+            expire(tr("Logging in again failed because the server no longer accepts the password; log in "
+                      "again."),
+                error);
+        },
+        [this](const QJsonObject& answer, const QString& access) {
+            const QString refresh = answer.value("refresh_token"_L1).toString();
+            if (!refresh.isEmpty()) {
+                // The server was upgraded past 1.12 while we ran: switch eras and drop the password.
+                m_refresh = refresh;
+                m_era = Era::SimpleJwt;
+                wipePassword();
             }
-            return;
-        }
-        const QString access = accessFrom(r.value());
-        if (access.isEmpty()) {
-            scheduleRefresh(RetryAfterFailureMs);
-            finishRefresh(localError(RestError::Kind::NotBaserow, tr("The login answer carries no token.")));
-            return;
-        }
-        const QString refresh = r.value().value("refresh_token"_L1).toString();
-        if (!refresh.isEmpty()) {
-            // The server was upgraded past 1.12 while we ran: switch eras and drop the password.
-            m_refresh = refresh;
-            m_era = Era::SimpleJwt;
-            wipePassword();
-        }
-        setAccessToken(access);
-        finishRefresh({});
-    });
+            setAccessToken(access);
+            finishRefresh({});
+        });
 }
 
 void AuthSession::setAccessToken(const QString& token)

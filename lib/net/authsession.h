@@ -102,6 +102,12 @@ private:
     void refreshSimpleJwt();
     void refreshDrfJwt();
     void relogin();
+    //! One token request: ignores answers for an older session, retries transient failures
+    //! later, reports an answer without a token; \a refused handles authentication refusals and
+    //! \a accepted an answer with its access token.
+    void requestToken(const QString& path, const QJsonObject& body, const QString& noTokenMessage,
+        std::function<void(const RestError&)> refused,
+        std::function<void(const QJsonObject&, const QString&)> accepted);
     void finishRefresh(const RestError& error);
     void expire(const QString& reason, const RestError& cause);
     void wipePassword();
