@@ -230,6 +230,7 @@ void Connection::connectSocket()
 {
     teardownSocket(false);
     m_socketError.clear();
+    m_socketOpened = false;
     m_tlsDetails.clear();
     m_expectedDiscards.clear();
     ++m_generation;
@@ -291,6 +292,7 @@ void Connection::teardownSocket(bool graceful)
 
 void Connection::onSocketConnected()
 {
+    m_socketOpened = true;
     setState(State::Authenticating, tr("waiting for the authentication frame"));
 }
 
@@ -414,14 +416,29 @@ void Connection::onSocketDisconnected()
 {
     if (!m_socket)
         return;
-    m_counters.lastCloseCode = int(m_socket->closeCode());
-    m_counters.lastCloseReason = redactSecrets(m_socket->closeReason());
-    QString reason = m_socketError.isEmpty()
-        ? tr("the server closed the connection (code %1%2)")
-              .arg(m_counters.lastCloseCode)
-              .arg(m_counters.lastCloseReason.isEmpty() ? QString()
-                                                        : QString(u", "_s + m_counters.lastCloseReason))
-        : m_socketError;
+    // Qt 6.4 reports a refused or failed opening as "disconnected" before the error signal, and
+    // keeps closeCode() at 1000 when the TCP connection just ends: tell the cases apart here.
+    const QAbstractSocket::SocketError error = m_socket->error();
+    if (!m_socketOpened) { // refused, unreachable, a failed upgrade: nothing was closed
+        socketLost(m_socketError.isEmpty() ? redactSecrets(m_socket->errorString()) : m_socketError);
+        return;
+    }
+    QString reason;
+    if (error != QAbstractSocket::UnknownSocketError) {
+        // No close frame (a restart, a proxy, a crash): RFC 6455's 1006, abnormal closure.
+        m_counters.lastCloseCode = int(QWebSocketProtocol::CloseCodeAbnormalDisconnection);
+        m_counters.lastCloseReason = redactSecrets(m_socket->errorString());
+        reason
+            = tr("the connection dropped without a close frame (1006: %1)").arg(m_counters.lastCloseReason);
+    } else {
+        m_counters.lastCloseCode = int(m_socket->closeCode());
+        m_counters.lastCloseReason = redactSecrets(m_socket->closeReason());
+        reason
+            = tr("the server closed the connection (code %1%2)")
+                  .arg(m_counters.lastCloseCode)
+                  .arg(m_counters.lastCloseReason.isEmpty() ? QString()
+                                                            : QString(u", "_s + m_counters.lastCloseReason));
+    }
     socketLost(reason);
 }
 
@@ -430,8 +447,8 @@ void Connection::onSocketError(QAbstractSocket::SocketError)
     if (!m_socket)
         return;
     m_socketError = redactSecrets(m_socket->errorString());
-    // A refused TCP connection or a failed upgrade (e.g. HTTP 500 for a wrong path) never reaches
-    // "disconnected": unless the socket is (still) connected, it is gone once this signal settles.
+    // Whichever of "error" and "disconnected" comes last, the socket is gone once both settled
+    // unless it is still connected (an error on a live socket is followed by "disconnected").
     const quint16 generation = m_generation;
     QMetaObject::invokeMethod(
         this,

@@ -234,6 +234,7 @@ private:
     bool m_authRetried = false;
     bool m_eventsPending = false;
     QString m_socketError;
+    bool m_socketOpened = false; //!< the current socket completed its opening handshake
     QString m_tlsDetails;
     QString m_lastTlsNotice;
 
