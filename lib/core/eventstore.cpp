@@ -21,9 +21,6 @@ void* EventStore::allocateHuge(size_t bytes)
     void* p = std::aligned_alloc(huge, (bytes + huge - 1) / huge * huge);
     if (!p)
         throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    ::madvise(p, bytes, MADV_HUGEPAGE); // a hint: without THP the store still works
-#endif
     return p;
 }
 

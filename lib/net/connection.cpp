@@ -39,7 +39,7 @@ Connection::Connection(
     , m_store(store)
     , m_options(options)
     , m_clock(clock ? clock : Clock::system())
-    , m_ingest(*store, m_clock)
+    , m_queue(*store, m_clock)
     , m_rng(options.jitterSeed != 0
               ? QRandomGenerator(quint32(options.jitterSeed ^ (options.jitterSeed >> 32)))
               : QRandomGenerator(QRandomGenerator::global()->generate()))
@@ -48,6 +48,17 @@ Connection::Connection(
     m_stateSinceMs = m_clock->monotonicMs();
     m_rest->setSendWebSocketId(m_options.sendWebSocketIdHeader);
     connect(m_rest->session(), &AuthSession::authExpired, this, &Connection::onSessionExpired);
+    // Both come from the ingest thread, queued: records are in the store when they arrive.
+    connect(&m_queue, &IngestQueue::controlFrame, this,
+        [this](quint64 index) { handleControl(m_store->at(index)); });
+    connect(&m_queue, &IngestQueue::barrierReached, this, [this](quint64 id) {
+        if (auto fn = m_afterIngested.take(id))
+            fn();
+    });
+    connect(&m_queue, &IngestQueue::appended, this, [this]() {
+        m_queue.acknowledgeAppended(); // before readers look, so nothing stored meanwhile is missed
+        emit eventsAppended();
+    });
 }
 
 Connection::~Connection()
@@ -238,7 +249,6 @@ void Connection::connectSocket()
         m_generation = 1; // 65535 reconnects later: never stamp 0 ("no connection")
     if (m_generation > 1)
         ++m_counters.reconnects;
-    m_ingest.setGeneration(m_generation);
 
     auto* s = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_socket = s;
@@ -298,44 +308,26 @@ void Connection::onSocketConnected()
 
 void Connection::onTextMessage(const QString& message)
 {
-    // The hot path: one UTF-8 conversion into the store, a scan, no allocation, no JSON tree.
-    const EventRecord& rec = m_store->at(m_ingest.ingestText(message));
+    // The hot path: stamp, encode into the ingest queue, count. Classification and storing run on
+    // the queue's thread; control frames come back through handleControl().
+    m_queue.submitText(message, Direction::Received, m_generation);
     ++m_counters.framesReceived;
-    m_counters.bytesReceived += rec.originalSize();
-    m_counters.lastFrameUs = rec.receivedUs;
-    if (rec.isError())
-        ++m_counters.malformedFrames;
-    else if (rec.typeId >= KnownType::Authentication && rec.typeId <= KnownType::ForceDisconnect)
-        handleControl(rec);
-    notifyAppended();
+    m_counters.bytesReceived += quint64(message.size());
+    m_lastFrameMs = m_clock->monotonicMs();
 }
 
 void Connection::onBinaryMessage(const QByteArray& message)
 {
-    const EventRecord& rec = m_store->at(m_ingest.ingestBinary(message));
+    m_queue.submitBinary(message, Direction::Received, m_generation); // Baserow never sends these
     ++m_counters.framesReceived;
-    m_counters.bytesReceived += rec.originalSize();
-    m_counters.lastFrameUs = rec.receivedUs;
-    ++m_counters.malformedFrames; // Baserow never sends binary frames
-    notifyAppended();
-}
-
-void Connection::notifyAppended()
-{
-    if (m_eventsPending)
-        return;
-    m_eventsPending = true;
-    QMetaObject::invokeMethod(this, &Connection::flushAppended, Qt::QueuedConnection);
-}
-
-void Connection::flushAppended()
-{
-    m_eventsPending = false;
-    emit eventsAppended();
+    m_counters.bytesReceived += quint64(message.size());
+    m_lastFrameMs = m_clock->monotonicMs();
 }
 
 void Connection::handleControl(const EventRecord& rec)
 {
+    if (rec.generation != m_generation || !m_socket)
+        return; // from a socket that has since been replaced
     const QByteArrayView payload = m_store->payload(rec);
     const QJsonObject o
         = QJsonDocument::fromJson(QByteArray::fromRawData(payload.data(), payload.size())).object();
@@ -423,6 +415,9 @@ void Connection::onSocketDisconnected()
         socketLost(m_socketError.isEmpty() ? redactSecrets(m_socket->errorString()) : m_socketError);
         return;
     }
+    // Baserow closes right after force_disconnect or a failed authentication: let those frames,
+    // still in the ingest queue, be handled first.
+    const quint16 generation = m_generation;
     QString reason;
     if (error != QAbstractSocket::UnknownSocketError) {
         // No close frame (a restart, a proxy, a crash): RFC 6455's 1006, abnormal closure.
@@ -439,7 +434,17 @@ void Connection::onSocketDisconnected()
                   .arg(m_counters.lastCloseReason.isEmpty() ? QString()
                                                             : QString(u", "_s + m_counters.lastCloseReason));
     }
-    socketLost(reason);
+    afterIngested([this, generation, reason]() {
+        if (generation == m_generation)
+            socketLost(reason);
+    });
+}
+
+void Connection::afterIngested(std::function<void()> fn)
+{
+    const quint64 id = ++m_barrierSerial;
+    m_afterIngested.insert(id, std::move(fn));
+    m_queue.submitBarrier(id);
 }
 
 void Connection::onSocketError(QAbstractSocket::SocketError)
@@ -450,14 +455,10 @@ void Connection::onSocketError(QAbstractSocket::SocketError)
     // Whichever of "error" and "disconnected" comes last, the socket is gone once both settled
     // unless it is still connected (an error on a live socket is followed by "disconnected").
     const quint16 generation = m_generation;
-    QMetaObject::invokeMethod(
-        this,
-        [this, generation]() {
-            if (m_socket && generation == m_generation
-                && m_socket->state() != QAbstractSocket::ConnectedState)
-                socketLost(m_socketError);
-        },
-        Qt::QueuedConnection);
+    afterIngested([this, generation]() {
+        if (m_socket && generation == m_generation && m_socket->state() != QAbstractSocket::ConnectedState)
+            socketLost(m_socketError);
+    });
 }
 
 void Connection::onSslErrors(const QList<QSslError>& errors)
@@ -582,13 +583,13 @@ void Connection::sendFrame(const QJsonObject& message)
     if (token.isString() && !token.toString().isEmpty()) {
         QJsonObject redacted = message;
         redacted.insert(u"token"_s, u"REDACTED"_s);
-        m_ingest.ingestUtf8(QJsonDocument(redacted).toJson(QJsonDocument::Compact), Direction::Sent);
+        m_queue.submitUtf8(
+            QJsonDocument(redacted).toJson(QJsonDocument::Compact), Direction::Sent, m_generation);
     } else {
-        m_ingest.ingestUtf8(bytes, Direction::Sent);
+        m_queue.submitUtf8(bytes, Direction::Sent, m_generation);
     }
     ++m_counters.framesSent;
     m_counters.bytesSent += quint64(bytes.size());
-    notifyAppended();
 }
 
 Connection::Entry* Connection::findEntry(const Page& page)
@@ -816,6 +817,9 @@ Connection::Counters Connection::counters() const
 {
     Counters c = m_counters;
     c.msInState = m_clock->monotonicMs() - m_stateSinceMs;
+    c.malformedFrames = m_queue.malformed();
+    if (m_lastFrameMs >= 0) // wall-clock time of the last frame, from the monotonic clock
+        c.lastFrameUs = m_clock->nowUs() - (m_clock->monotonicMs() - m_lastFrameMs) * 1000;
     return c;
 }
 

@@ -4,18 +4,20 @@
 #include "core/backoff.h"
 #include "core/clock.h"
 #include "core/eventrecord.h"
-#include "core/ingest.h"
+#include "core/ingestqueue.h"
 #include "core/serverversion.h"
 #include "net/page.h"
 #include "net/resterror.h"
 
 #include <QAbstractSocket>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QRandomGenerator>
 #include <QSslError>
 #include <QUrl>
 
+#include <functional>
 #include <optional>
 
 class QWebSocket;
@@ -40,10 +42,12 @@ class RestClient;
  * AuthExpired with failed(AuthRefused). CLI exit codes: AuthRefused 4, Unreachable and
  * ConnectionLost 5, Tls 6, NotBaserow and Unsupported 7, Other 1.
  *
- * Every frame, received or sent, goes through one Ingest into the EventStore; only the four
- * control types are parsed here. eventsAppended() is coalesced to at most one emission per
- * event-loop pass. All timing (backoff, auth/ping/page_add timeouts) runs on the Clock.
- * Tokens never appear in logs, states or errors: see redactedSocketUrl().
+ * Every frame, received or sent, goes through one IngestQueue into the EventStore: this thread
+ * only stamps and encodes it, the queue's ingest thread classifies and stores it (the store's
+ * only writer) and reports the four control types back here, in order, where they are parsed.
+ * eventsAppended() is coalesced to at most one emission per event-loop pass. All timing (backoff,
+ * auth/ping/page_add timeouts) runs on the Clock. Tokens never appear in logs, states or errors: see
+ * redactedSocketUrl().
  *
  * Threading: the Connection, its RestClient and the writer side of its EventStore live on one
  * thread (any thread with an event loop); readers of the store may be elsewhere.
@@ -95,7 +99,7 @@ public:
         quint64 bytesReceived = 0;
         quint64 framesSent = 0;
         quint64 bytesSent = 0;
-        quint64 malformedFrames = 0; //!< received frames Ingest could not read as a JSON object
+        quint64 malformedFrames = 0; //!< received frames that are not a JSON object (counted once stored)
         quint32 reconnects = 0; //!< sockets opened after the first
         quint32 authFailures = 0; //!< `authentication` frames with success:false
         quint32 pingTimeouts = 0;
@@ -189,6 +193,8 @@ private:
     void onSessionExpired(const QString& reason);
     void renewTokenThen(const QString& reason, std::function<void()> next);
     void socketLost(const QString& reason);
+    //! Runs \a fn once every frame received so far is stored and its control frames handled.
+    void afterIngested(std::function<void()> fn);
     void enterBackoff(const QString& reason);
     void reconnect();
     void schedulePing();
@@ -202,8 +208,6 @@ private:
     void setSubscriptionState(Entry& entry, SubscriptionState state, const QString& reason);
     Entry* findEntry(const Page& page);
     Entry* findEntry(quint64 id);
-    void notifyAppended();
-    void flushAppended();
     void setState(State state, const QString& reason);
     bool isRunning() const;
     void fail(Failure failure, const QString& message, State finalState = State::Stopped);
@@ -215,7 +219,7 @@ private:
     EventStore* m_store;
     Options m_options;
     Clock* m_clock;
-    Ingest m_ingest;
+    IngestQueue m_queue;
     QRandomGenerator m_rng;
 
     QWebSocket* m_socket = nullptr;
@@ -232,7 +236,9 @@ private:
     quint64 m_run = 0; //!< bumped whenever a run starts or ends: older callbacks are dropped
     int m_attempt = 0;
     bool m_authRetried = false;
-    bool m_eventsPending = false;
+    qint64 m_lastFrameMs = -1; //!< monotonic time of the last received frame
+    quint64 m_barrierSerial = 0;
+    QHash<quint64, std::function<void()>> m_afterIngested;
     QString m_socketError;
     bool m_socketOpened = false; //!< the current socket completed its opening handshake
     QString m_tlsDetails;

@@ -5,12 +5,15 @@
 // as the kernel takes them. The parent then receives the same N frames with:
 //   raw      a blocking socket reader that only counts bytes (proves the sender's headroom)
 //   bare     QWebSocket, counting textMessageReceived (the baseline)
-//   ingest   QWebSocket + bmon::Ingest into an EventStore (classify + store: the monitor's path)
+//   ingest   QWebSocket + bmon::IngestQueue into an EventStore: classify + store on the ingest
+//            thread, as the monitor's Connection does; timed until the last frame is stored
+//   inline   QWebSocket + bmon::Ingest on the socket's thread (the single-threaded alternative)
 //   qjson    QWebSocket + QJsonDocument::fromJson per frame (the obvious client, for reference)
 // Each is timed first frame to last; the best of several rounds counts. Results are printed
 // and written as JSON (--out FILE, default bench_ingest.json in the working directory).
 #include "core/eventstore.h"
 #include "core/ingest.h"
+#include "core/ingestqueue.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -30,6 +33,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -150,9 +154,22 @@ QByteArray readHandshake(int fd)
     return req;
 }
 
+// Keeps the sender and the measured client on different CPUs: otherwise the scheduler sometimes
+// stacks them on one core and the figures swing by a factor of two between runs.
+void pinToCpu(int cpu)
+{
+    if (cpu < 0 || QThread::idealThreadCount() < 2)
+        return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    ::sched_setaffinity(0, sizeof set, &set);
+}
+
 // --sender: serve `count` frames of the mix to each connection, forever (until killed).
 int runSender(const QList<QByteArray>& mix, qint64 count)
 {
+    pinToCpu(QThread::idealThreadCount() - 1);
     QByteArray cycle;
     for (const QByteArray& p : mix)
         cycle += encodeFrame(p);
@@ -261,11 +278,22 @@ class QtClientRun : public QObject
 {
 public:
     using Handler = std::function<void(const QString&)>;
-    QtClientRun(quint16 port, qint64 count, Handler handler, std::function<void(double)> done)
-        : m_count(count), m_handler(std::move(handler)), m_done(std::move(done))
+    //! \a complete says whether the work behind the last frame is done (default: received).
+    QtClientRun(quint16 port, qint64 count, Handler handler, std::function<void(double)> done,
+        std::function<bool()> complete = {})
+        : m_count(count)
+        , m_handler(std::move(handler))
+        , m_done(std::move(done))
+        , m_complete(std::move(complete))
     {
         connect(&m_socket, &QWebSocket::textMessageReceived, this, &QtClientRun::onText);
         m_socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/core/").arg(port)));
+    }
+    //! Re-checks completion (after the ingest thread stored more).
+    void poke()
+    {
+        if (m_received == m_count && !m_finished && (!m_complete || m_complete()))
+            finish();
     }
 
 private:
@@ -274,11 +302,15 @@ private:
         if (m_received == 0)
             m_timer.start();
         m_handler(text);
-        if (++m_received == m_count) {
-            const double s = double(m_timer.nsecsElapsed()) / 1e9;
-            m_socket.abort();
-            QTimer::singleShot(0, this, [this, s] { m_done(s); });
-        }
+        if (++m_received == m_count)
+            poke();
+    }
+    void finish()
+    {
+        m_finished = true;
+        const double s = double(m_timer.nsecsElapsed()) / 1e9;
+        m_socket.abort();
+        QTimer::singleShot(0, this, [this, s] { m_done(s); });
     }
 
     QWebSocket m_socket;
@@ -286,6 +318,8 @@ private:
     qint64 m_received = 0;
     Handler m_handler;
     std::function<void(double)> m_done;
+    std::function<bool()> m_complete;
+    bool m_finished = false;
     QElapsedTimer m_timer;
 };
 
@@ -310,8 +344,8 @@ int main(int argc, char** argv)
     const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("JSON result file."),
         QStringLiteral("FILE"), QStringLiteral("bench_ingest.json"));
     const QCommandLineOption clientsOpt(QStringLiteral("clients"),
-        QStringLiteral("Comma-separated clients to run (raw,bare,ingest,qjson)."), QStringLiteral("LIST"),
-        QStringLiteral("raw,bare,ingest,qjson"));
+        QStringLiteral("Comma-separated clients to run (raw,bare,ingest,inline,qjson)."),
+        QStringLiteral("LIST"), QStringLiteral("raw,bare,ingest,inline,qjson"));
     parser.addOptions({senderOpt, countOpt, roundsOpt, largeOpt, fixturesOpt, outOpt, clientsOpt});
     parser.process(app);
 
@@ -343,6 +377,7 @@ int main(int argc, char** argv)
         return 1;
     }
     const quint16 port = quint16(sender.readLine().trimmed().toUInt());
+
     const qint64 bytes = expectedBytes(mix, count);
     const int rounds = qMax(1, parser.value(roundsOpt).toInt());
 
@@ -358,8 +393,9 @@ int main(int argc, char** argv)
     }
 
     // Qt clients run one after another on the single event loop.
-    auto store = std::make_unique<bmon::EventStore>();
-    auto ingest = std::make_unique<bmon::Ingest>(*store);
+    std::unique_ptr<bmon::EventStore> store;
+    std::unique_ptr<bmon::Ingest> inlineIngest;
+    std::unique_ptr<bmon::IngestQueue> queue;
     qint64 qjsonTypes = 0;
     struct Variant
     {
@@ -368,7 +404,9 @@ int main(int argc, char** argv)
     };
     QList<Variant> variants {
         {QStringLiteral("bare"), [](const QString&) {}},
-        {QStringLiteral("ingest"), [&](const QString& t) { ingest->ingestText(t); }},
+        {QStringLiteral("ingest"),
+            [&](const QString& t) { queue->submitText(t, bmon::Direction::Received, 1); }},
+        {QStringLiteral("inline"), [&](const QString& t) { inlineIngest->ingestText(t); }},
         {QStringLiteral("qjson"),
             [&](const QString& t) {
                 const QJsonDocument d = QJsonDocument::fromJson(t.toUtf8());
@@ -378,7 +416,7 @@ int main(int argc, char** argv)
     variants.erase(std::remove_if(variants.begin(), variants.end(),
                        [&](const Variant& v) { return !clients.contains(v.name); }),
         variants.end());
-    // Interleave rounds (bare, ingest, qjson, bare, …) so drift affects all alike.
+    // Interleave rounds (bare, ingest, inline, qjson, bare, …) so drift affects all alike.
     QList<QList<double>> times(variants.size());
     int step = 0;
     std::unique_ptr<QtClientRun> current;
@@ -391,27 +429,64 @@ int main(int argc, char** argv)
             return;
         }
         const int v = step % variants.size();
-        if (variants[v].name == QLatin1String("ingest")) { // measure a fresh store each round
-            ingest.reset();
-            store = std::make_unique<bmon::EventStore>();
-            ingest = std::make_unique<bmon::Ingest>(*store);
+        const QString name = variants[v].name;
+        // A fresh store each round; the queue (with its thread) before the store it writes.
+        queue.reset();
+        inlineIngest.reset();
+        store = std::make_unique<bmon::EventStore>();
+        if (qEnvironmentVariableIsSet("BENCH_NO_PREPARE"))
+            store->setPrepareBlocksAhead(false);
+        std::function<bool()> complete;
+        if (name == QLatin1String("ingest")) {
+            queue = std::make_unique<bmon::IngestQueue>(*store);
+            complete = [&] { return qint64(queue->processed()) == count; };
+        } else if (name == QLatin1String("inline")) {
+            inlineIngest = std::make_unique<bmon::Ingest>(*store);
         }
-        current = std::make_unique<QtClientRun>(port, count, variants[v].handler, [&, v](double s) {
-            times[v] << s;
-            if (variants[v].name == QLatin1String("ingest")) {
-                storedEvents = store->count();
-                storeBytes = store->allocatedBytes();
-            }
-            ++step;
-            QTimer::singleShot(0, next);
-        });
+        current = std::make_unique<QtClientRun>(
+            port, count, variants[v].handler,
+            [&, v, name](double s) {
+                times[v] << s;
+                if (name == QLatin1String("ingest") || name == QLatin1String("inline")) {
+                    storedEvents = store->count();
+                    storeBytes = store->allocatedBytes();
+                }
+                ++step;
+                QTimer::singleShot(0, next);
+            },
+            complete);
+        if (queue) {
+            QObject::connect(queue.get(), &bmon::IngestQueue::appended, current.get(), [&] {
+                queue->acknowledgeAppended();
+                current->poke();
+            });
+        }
     };
     QTimer::singleShot(0, next);
     app.exec();
     current.reset();
+    queue.reset();
     sender.kill();
     sender.waitForFinished();
 
+    // Each cycle runs every client once, back to back: the median of the per-cycle ratios is
+    // steadier than a ratio of best times when the machine's speed drifts.
+    auto medianRatio = [&](const QString& name) {
+        int bareIndex = -1, index = -1;
+        for (int v = 0; v < variants.size(); ++v) {
+            if (variants[v].name == QLatin1String("bare"))
+                bareIndex = v;
+            if (variants[v].name == name)
+                index = v;
+        }
+        if (bareIndex < 0 || index < 0)
+            return 0.0;
+        QList<double> ratios;
+        for (int r = 0; r < qMin(times[bareIndex].size(), times[index].size()); ++r)
+            ratios << times[bareIndex][r] / times[index][r];
+        std::sort(ratios.begin(), ratios.end());
+        return ratios.isEmpty() ? 0.0 : ratios[ratios.size() / 2];
+    };
     auto rate = [&](const QString& name) {
         for (const Measurement& m : results)
             if (m.name == name && m.bestSeconds > 0)
@@ -422,10 +497,18 @@ int main(int argc, char** argv)
     std::printf("bench_ingest: %lld frames of the %s (%d distinct, mean payload %.0f B), best of %d rounds\n",
         static_cast<long long>(count), large ? "50 KB rows_updated case" : "fixture mix", int(mix.size()),
         meanPayload, rounds);
-    std::printf("  %-8s %12s %10s\n", "client", "frames/s", "vs bare");
-    for (const Measurement& m : results)
-        std::printf(
-            "  %-8s %12.0f %9.2fx\n", qPrintable(m.name), rate(m.name), bare > 0 ? rate(m.name) / bare : 0.0);
+    std::printf("  %-8s %12s %10s %13s   %s\n", "client", "frames/s", "vs bare", "median ratio",
+        "rounds (k frames/s)");
+    for (const Measurement& m : results) {
+        QStringList perRound;
+        for (int v = 0; v < variants.size(); ++v)
+            if (variants[v].name == m.name)
+                for (double t : times[v])
+                    perRound << QString::number(double(count) / t / 1000, 'f', 0);
+        std::printf("  %-8s %12.0f %9.2fx %12.2fx   %s\n", qPrintable(m.name), rate(m.name),
+            bare > 0 ? rate(m.name) / bare : 0.0, medianRatio(m.name),
+            qPrintable(perRound.join(QLatin1Char(' '))));
+    }
     const double bytesPerEvent = storedEvents ? double(storeBytes) / double(storedEvents) : 0;
     std::printf(
         "  store: %.1f bytes/event allocated (mean payload %.0f B; target <= 1.3 x payload + 48 = %.0f)\n",

@@ -546,13 +546,14 @@ void TestRealtime::unsubscribe()
     QVERIFY(!m.subscription(page));
     QCOMPARE(changes.size(), 1);
     QCOMPARE(changes.first().state, SubscriptionState::Unsubscribed);
+    // Frames are stored on the ingest thread in order: once the reply is in, our request is too.
+    QVERIFY(m.waitFor("page_discard", 1, mark));
     const QList<Rec> sent
         = m.records(multi ? quint16(KnownType::RemovePageRequest) : quint16(KnownType::PageRequest), mark, 0,
             Direction::Sent);
     QCOMPARE(sent.size(), 1);
     QCOMPARE(compact(sent.first().json),
         multi ? u"{\"remove_page\":\"table\",\"table_id\":21}"_s : u"{\"page\":\"\"}"_s);
-    QVERIFY(m.waitFor("page_discard", 1, mark));
     QCOMPARE(m.received("page_discard", mark).first().rec.tableId, quint32(21));
 
     // A row event of table 21, then a workspace event as the sentinel: only the latter arrives.
