@@ -10,6 +10,10 @@
 #include <thread>
 
 #if defined(__linux__)
+#include <pthread.h>
+#endif
+
+#if defined(__linux__)
 #include <sys/mman.h>
 #endif
 
@@ -73,6 +77,9 @@ private:
 
     void run()
     {
+#if defined(__linux__)
+        pthread_setname_np(pthread_self(), "bmon-prefault");
+#endif
         std::unique_lock lock(m_mutex);
         for (;;) {
             m_wake.wait(lock, [this] {

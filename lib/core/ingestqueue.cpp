@@ -8,6 +8,9 @@
 #include "core/utf8.h"
 
 #include <cstdlib>
+#if defined(__linux__)
+#include <pthread.h>
+#endif
 #include <cstring>
 #include <new>
 
@@ -119,9 +122,18 @@ void IngestQueue::publish(size_t bytes)
     ++m_submitted;
     // Pairs with the consumer announcing sleep and then looking again: one of us sees the other.
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (m_sleeping.load(std::memory_order_relaxed)) {
-        std::lock_guard lock(m_mutex);
-        m_wake.notify_one();
+    if (m_sleeping.load(std::memory_order_relaxed) && !m_wakePosted) {
+        // Wake it once at the end of this event-loop pass, not once per frame: QWebSocket hands
+        // over frames in bursts, and a futex wake per frame cost the socket thread 8 %.
+        m_wakePosted = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_wakePosted = false;
+                std::lock_guard lock(m_mutex);
+                m_wake.notify_one();
+            },
+            Qt::QueuedConnection);
     }
 }
 
@@ -165,6 +177,9 @@ void IngestQueue::submitBinary(QByteArrayView data, Direction direction, quint16
 
 void IngestQueue::run()
 {
+#if defined(__linux__)
+    pthread_setname_np(pthread_self(), "bmon-ingest"); // shows in top, perf, gdb
+#endif
     Ingest ingest(m_store, m_clock);
     auto available = [this] {
         return m_head->committed.load(std::memory_order_acquire) > m_readAt

@@ -29,7 +29,9 @@ class EventStore;
  *
  * Threading contract:
  *  - submitText()/submitBinary() are called from one thread only (the producer: the thread the
- *    socket lives on). They never block and never drop: the queue grows in 1 MiB chunks.
+ *    socket lives on, which this object must live in and which runs an event loop: a sleeping
+ *    ingest thread is woken once per pass of it). They never block and never drop: the queue
+ *    grows in 1 MiB chunks.
  *  - The ingest thread is the EventStore's only writer. Readers use the store's published count.
  *  - Signals are emitted from the ingest thread; receivers in other threads get them queued
  *    (the default for cross-thread connections).
@@ -86,6 +88,7 @@ private:
     Chunk* m_tail = nullptr;
     size_t m_reservedAt = 0;
     quint64 m_submitted = 0;
+    bool m_wakePosted = false;
     // Consumer side.
     Chunk* m_head = nullptr;
     size_t m_readAt = 0;
