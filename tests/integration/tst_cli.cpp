@@ -82,6 +82,15 @@ private:
     QElapsedTimer m_timer;
 };
 
+// `watch` logged in to \a simulator as its member, the password from \a passwordFile.
+QStringList watchArgs(
+    const sim::Simulator& simulator, const QString& passwordFile, const QStringList& more = {})
+{
+    return QStringList {u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s,
+               simulator.email(), u"--password-file"_s, passwordFile}
+    + more;
+}
+
 QString writeFile(const QTemporaryDir& dir, const QString& name, const QByteArray& data)
 {
     QFile f(dir.filePath(name));
@@ -205,10 +214,7 @@ void TestCli::simulatePrintsUrlAndLogin()
 
 void TestCli::watchJsonLines_data()
 {
-    QTest::addColumn<QString>("profile");
-    QTest::newRow("1.12") << u"1.12"_s;
-    QTest::newRow("1.15") << u"1.15"_s;
-    QTest::newRow("1.35") << u"1.35"_s;
+    simtest::addProfileRows();
 }
 
 void TestCli::watchJsonLines()
@@ -223,9 +229,8 @@ void TestCli::watchJsonLines()
     QString error;
     QVERIFY2(simulator.start(&error), qPrintable(error));
 
-    Cli cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s, simulator.email(),
-        u"--password-file"_s, m_passwordFile, u"--subscribe"_s, u"table:21"_s, u"--format"_s, u"jsonl"_s,
-        u"--duration"_s, u"2.5"_s});
+    Cli cli(watchArgs(simulator, m_passwordFile,
+        {u"--subscribe"_s, u"table:21"_s, u"--format"_s, u"jsonl"_s, u"--duration"_s, u"2.5"_s}));
     const Run r = cli.wait();
     QCOMPARE(r.status, QProcess::NormalExit);
     QVERIFY2(r.exitCode == 0, r.err.constData());
@@ -383,8 +388,7 @@ void TestCli::passwordChangeEndsWithAuthRefused()
     sim::Simulator simulator(options);
     QString error;
     QVERIFY2(simulator.start(&error), qPrintable(error));
-    Cli cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s, simulator.email(),
-        u"--password-file"_s, m_passwordFile, u"--format=jsonl"_s});
+    Cli cli(watchArgs(simulator, m_passwordFile, {u"--format=jsonl"_s}));
     QTRY_VERIFY_WITH_TIMEOUT(simulator.connectionCount() == 1, 15000);
 
     // Someone changes the member's password from another session (1.21+: force_disconnect).
@@ -439,8 +443,7 @@ void TestCli::sigtermExitsCleanly()
     sim::Simulator simulator(options);
     QString error;
     QVERIFY2(simulator.start(&error), qPrintable(error));
-    Cli cli({u"watch"_s, u"--server"_s, simulator.baseUrl().toString(), u"--email"_s, simulator.email(),
-        u"--password-file"_s, m_passwordFile, u"--format=jsonl"_s});
+    Cli cli(watchArgs(simulator, m_passwordFile, {u"--format=jsonl"_s}));
     QTRY_VERIFY_WITH_TIMEOUT(simulator.connectionCount() == 1, 15000);
     for (int sig : {SIGTERM}) {
         ::kill(pid_t(cli.process().processId()), sig);

@@ -62,6 +62,14 @@ inline HttpResult http(QNetworkAccessManager& nam, const QByteArray& method, con
     return result;
 }
 
+//! The data column every per-era test uses: one row per simulated Baserow version.
+inline void addProfileRows()
+{
+    QTest::addColumn<QString>("profile");
+    for (const char* p : {"1.12", "1.15", "1.35"})
+        QTest::newRow(p) << QString::fromLatin1(p);
+}
+
 inline QByteArray json(const QJsonObject& o)
 {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);

@@ -56,13 +56,7 @@ class TestSimRealtime : public QObject
             json(values), auth(jwt, wsId));
     }
 
-    static void addProfiles()
-    {
-        QTest::addColumn<QString>("profile");
-        QTest::newRow("1.12") << u"1.12"_s;
-        QTest::newRow("1.15") << u"1.15"_s;
-        QTest::newRow("1.35") << u"1.35"_s;
-    }
+    static void addProfiles() { simtest::addProfileRows(); }
     static Profile profileArg(const QString& s) { return *parseProfile(s); }
 
 private slots:

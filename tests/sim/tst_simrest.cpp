@@ -44,13 +44,7 @@ class TestSimRest : public QObject
         return http(m_nam, method, url(path), bytes, token.isEmpty() ? Headers {} : auth(token));
     }
 
-    static void addProfiles()
-    {
-        QTest::addColumn<QString>("profile");
-        QTest::newRow("1.12") << u"1.12"_s;
-        QTest::newRow("1.15") << u"1.15"_s;
-        QTest::newRow("1.35") << u"1.35"_s;
-    }
+    static void addProfiles() { simtest::addProfileRows(); }
     static Profile profileArg(const QString& s) { return *parseProfile(s); }
 
 private slots:
