@@ -39,7 +39,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_view->setColumnWidth(EventListModel::DirectionColumn, 40);
     m_view->setColumnWidth(EventListModel::TypeColumn, 220);
     m_view->setColumnWidth(EventListModel::CategoryColumn, 90);
-    m_view->setColumnWidth(EventListModel::ScopeColumn, 230);
+    m_view->setColumnWidth(EventListModel::TableColumn, 120);
     m_view->setColumnWidth(EventListModel::SizeColumn, 80);
     // Follow the tail unless the user scrolled away from it.
     connect(m_view->verticalScrollBar(), &QScrollBar::valueChanged, this,

@@ -27,6 +27,8 @@ void EventListModel::setStore(const EventStore* store)
     flush();
 }
 
+void EventListModel::setDirectory(const Directory* directory) { m_directory = directory; }
+
 void EventListModel::setUtcTimes(bool utc)
 {
     if (m_utc == utc)
@@ -95,8 +97,14 @@ QVariant EventListModel::data(const QModelIndex& index, int role) const
             return EventFormat::typeName(rec);
         case CategoryColumn:
             return categoryName(rec.category);
-        case ScopeColumn:
-            return EventFormat::scopeText(rec, {});
+        case WorkspaceColumn:
+            return rec.workspaceId ? tr("ws %1").arg(rec.workspaceId) : QString();
+        case DatabaseColumn:
+            return rec.applicationId ? tr("db %1").arg(rec.applicationId) : QString();
+        case TableColumn:
+            return rec.tableId ? tr("table %1").arg(rec.tableId) : QString();
+        case ActorColumn:
+            return QString();
         case SummaryColumn:
             return summary(row);
         case SizeColumn:
@@ -148,8 +156,14 @@ QVariant EventListModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Type");
     case CategoryColumn:
         return tr("Category");
-    case ScopeColumn:
-        return tr("Scope");
+    case WorkspaceColumn:
+        return tr("Workspace");
+    case DatabaseColumn:
+        return tr("Database");
+    case TableColumn:
+        return tr("Table");
+    case ActorColumn:
+        return tr("Actor");
     case SummaryColumn:
         return tr("Summary");
     case SizeColumn:

@@ -7,6 +7,7 @@
 
 namespace bmon {
 
+class Directory;
 class EventStore;
 
 /*!
@@ -22,14 +23,16 @@ class EventListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column
-    {
+    enum Column {
         TimeColumn,
         DirectionColumn,
         TypeColumn,
         CategoryColumn,
-        ScopeColumn,
-        SummaryColumn,
+        WorkspaceColumn, //!< name from the Directory, else "ws 7", blank when none
+        DatabaseColumn, //!< the application
+        TableColumn,
+        ActorColumn, //!< who caused it, when knowable (row_history_updated, last_modified_by cells, comments)
+        SummaryColumn, //!< "rows_updated · Customers · 2 rows · Seats, Active, Tier"
         SizeColumn,
         ColumnCount
     };
@@ -47,6 +50,8 @@ public:
     explicit EventListModel(QObject* parent = nullptr);
 
     void setStore(const EventStore* store);
+    //! Names for ids (workspaces, tables, fields, users); optional. Re-read on its changed().
+    void setDirectory(const Directory* directory);
     const EventStore* store() const { return m_store; }
     void setBatchInterval(int ms) { m_timer.setInterval(ms); }
     void setUtcTimes(bool utc);
@@ -69,6 +74,7 @@ private:
     QString summary(quint64 index) const;
 
     const EventStore* m_store = nullptr;
+    const Directory* m_directory = nullptr;
     int m_rows = 0;
     bool m_utc = false;
     QTimer m_timer;

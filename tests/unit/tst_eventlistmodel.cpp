@@ -57,7 +57,7 @@ void TestEventListModel::displaysRecords()
 
     QCOMPARE(model.index(0, EventListModel::TypeColumn).data().toString(), QStringLiteral("rows_updated"));
     QCOMPARE(model.index(0, EventListModel::CategoryColumn).data().toString(), QStringLiteral("database"));
-    QCOMPARE(model.index(0, EventListModel::ScopeColumn).data().toString(), QStringLiteral("table 21"));
+    QCOMPARE(model.index(0, EventListModel::TableColumn).data().toString(), QStringLiteral("table 21"));
     QCOMPARE(model.index(0, EventListModel::SummaryColumn).data().toString(),
         QStringLiteral("1 row · fields 102"));
     QCOMPARE(model.index(0, 0).data(EventListModel::TableIdRole).toUInt(), 21u);

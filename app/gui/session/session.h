@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "core/directory.h"
+#include "core/eventrates.h"
+#include "core/eventstore.h"
+#include "net/connection.h"
+#include "net/resterror.h"
+
+#include <QList>
+#include <QObject>
+#include <QSslCertificate>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+namespace bmon {
+
+class EventListModel;
+class RestClient;
+class StateLogModel;
+namespace sim {
+class Simulator;
+struct SimulatorOptions;
+} // namespace sim
+
+/*!
+ * One login, everything the window shows about it: its EventStore, RestClient, Connection,
+ * Directory (names, kept live by events), EventRates, the event list model and the state log.
+ * Several Sessions run side by side (one tab each). Lives on the GUI thread.
+ *
+ * After the connection first goes Live it fetches workspaces and applications into the
+ * Directory (again after every reconnect, since events from the gap are lost); it applies every
+ * stored event to the Directory and the rates as they arrive (coalesced); it remembers ping
+ * round trips for the diagnostics. The password is never kept here (AuthSession decides).
+ */
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    struct Login
+    {
+        QUrl server; //!< HTTP(S) base URL
+        QString email;
+        QString password; //!< or:
+        QString refreshToken; //!< SSO users (1.13+)
+        QList<QSslCertificate> caCertificates; //!< trusted in addition to the system's
+    };
+
+    explicit Session(QObject* parent = nullptr);
+    ~Session() override;
+
+    //! Connects with \a login (Connection::start / startWithRefreshToken).
+    void start(const Login& login, const Connection::Options& options = {});
+    //! Starts the built-in simulator in this process and logs in to it as its member.
+    bool startDemo(const sim::SimulatorOptions& options, QString* error);
+    void stop();
+
+    QString title() const; //!< "demo@example.com @ 127.0.0.1:43211" (never a secret)
+    QUrl server() const;
+    QString email() const;
+    bool isDemo() const;
+
+    EventStore& store();
+    const EventStore& store() const;
+    const Directory& directory() const;
+    Directory& directory();
+    const EventRates& rates() const;
+    RestClient* rest() const;
+    Connection* connection() const;
+    sim::Simulator* simulator() const; //!< demo only
+    EventListModel* events() const; //!< source model of the stream, over store(), with directory names
+    StateLogModel* stateLog() const;
+
+    //! Ping round trips remembered (newest last, bounded).
+    QList<qint64> pingHistory() const;
+    //! Milliseconds until the access token expires, -1 when unknown.
+    qint64 accessTokenExpiresInMs() const;
+    //! Since when the connection has not been Live (monotonic ms), -1 while Live.
+    qint64 downSinceMs() const;
+
+    //! Fetches a table's fields (into the Directory) and its row count (first page): for the
+    //! "fetch more than N rows?" question. \a done gets the count or an error.
+    void probeTable(quint32 tableId, std::function<void(qint64 rowCount, const RestError& error)> done);
+    //! Fetches all rows of a table with progress. \a done gets the rows (Baserow's order) or an error.
+    void fetchRows(quint32 tableId, std::function<void(qint64 fetched, qint64 total)> progress,
+                   std::function<void(const QList<QJsonObject>& rows, const RestError& error)> done);
+
+signals:
+    //! Directory, rates and the event model caught up with the store (coalesced, ~4 per second
+    //! at most while events flow).
+    void updated();
+    //! The Directory was (re)loaded over REST.
+    void directoryLoaded();
+    void directoryFailed(const QString& message);
+    //! Down for longer than a minute (for the desktop notification); once per outage.
+    void longOutage(const QString& message);
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace bmon
