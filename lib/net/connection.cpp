@@ -242,6 +242,7 @@ void Connection::connectSocket()
     teardownSocket(false);
     m_socketError.clear();
     m_socketOpened = false;
+    m_closeFrameReceived = false;
     m_tlsDetails.clear();
     m_expectedDiscards.clear();
     ++m_generation;
@@ -257,6 +258,8 @@ void Connection::connectSocket()
     s->setSslConfiguration(m_rest->sslConfiguration());
     connect(s, &QWebSocket::connected, this, &Connection::onSocketConnected);
     connect(s, &QWebSocket::disconnected, this, &Connection::onSocketDisconnected);
+    // QWebSocket answers a close frame it receives and says so here; a bare TCP drop never does.
+    connect(s, &QWebSocket::aboutToClose, this, [this]() { m_closeFrameReceived = true; });
     connect(s, &QWebSocket::textMessageReceived, this, &Connection::onTextMessage);
     connect(s, &QWebSocket::binaryMessageReceived, this, &Connection::onBinaryMessage);
     connect(s, &QWebSocket::pong, this, &Connection::onPong);
@@ -409,8 +412,7 @@ void Connection::onSocketDisconnected()
     if (!m_socket)
         return;
     // Qt 6.4 reports a refused or failed opening as "disconnected" before the error signal, and
-    // keeps closeCode() at 1000 when the TCP connection just ends: tell the cases apart here.
-    const QAbstractSocket::SocketError error = m_socket->error();
+    // keeps closeCode() at 1000 when the TCP connection just ends without a close frame.
     if (!m_socketOpened) { // refused, unreachable, a failed upgrade: nothing was closed
         socketLost(m_socketError.isEmpty() ? redactSecrets(m_socket->errorString()) : m_socketError);
         return;
@@ -419,7 +421,7 @@ void Connection::onSocketDisconnected()
     // still in the ingest queue, be handled first.
     const quint16 generation = m_generation;
     QString reason;
-    if (error != QAbstractSocket::UnknownSocketError) {
+    if (!m_closeFrameReceived) {
         // No close frame (a restart, a proxy, a crash): RFC 6455's 1006, abnormal closure.
         m_counters.lastCloseCode = int(QWebSocketProtocol::CloseCodeAbnormalDisconnection);
         m_counters.lastCloseReason = redactSecrets(m_socket->errorString());

@@ -241,6 +241,7 @@ private:
     QHash<quint64, std::function<void()>> m_afterIngested;
     QString m_socketError;
     bool m_socketOpened = false; //!< the current socket completed its opening handshake
+    bool m_closeFrameReceived = false; //!< the server sent a close frame (else a drop: 1006)
     QString m_tlsDetails;
     QString m_lastTlsNotice;
 
