@@ -66,6 +66,7 @@ class Directory : public QObject
     Q_OBJECT
 public:
     explicit Directory(QObject* parent = nullptr);
+    ~Directory() override; //!< out of line: Private is complete only in directory.cpp
 
     //! GET /api/workspaces/ (or /api/groups/): replaces the workspaces (members included).
     void loadWorkspaces(const QJsonArray& workspaces);

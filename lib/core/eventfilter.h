@@ -19,7 +19,12 @@ class EventStore;
 //! What the event stream shows. Empty members mean "any". All given criteria must hold.
 struct EventFilter
 {
-    enum class DirectionFilter : quint8 { Any, Received, Sent };
+    enum class DirectionFilter : quint8
+    {
+        Any,
+        Received,
+        Sent
+    };
 
     QSet<quint16> types; //!< TypeRegistry ids; empty = every type (the UI turns categories into types)
     //! Scope: the event matches when its workspaceId, applicationId or tableId is in the
@@ -30,8 +35,11 @@ struct EventFilter
     bool errorsOnly = false; //!< malformed records only (ParseStatus >= InvalidJson)
     //! Free text, case-insensitive, matched against the type name and the payload's decoded
     //! strings and numbers (a "é" finds "\u00e9", PROTOCOL.md §1.5); error records: their raw text.
+    //! A match lies within one value; object keys, literals and JSON syntax are not searched.
     QString text;
-    //! A regular expression over the same decoded text (invalid patterns match nothing).
+    //! A regular expression over the same decoded text (invalid patterns match nothing):
+    //! case-insensitive, the type name on the first line and each value on a line of its own,
+    //! so ^ and $ anchor at values ("^Initech$").
     QString regex;
 
     bool isEmpty() const;

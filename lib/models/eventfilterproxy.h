@@ -6,6 +6,9 @@
 #include <QAbstractProxyModel>
 #include <QVector>
 
+#include <memory>
+#include <vector>
+
 namespace bmon {
 
 class EventListModel;
@@ -37,6 +40,9 @@ public:
     QModelIndex parent(const QModelIndex& child) const override;
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
+    bool hasChildren(const QModelIndex& parent = {}) const override;
+    QModelIndex sibling(int row, int column, const QModelIndex& idx) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     //! Store index of the event shown in proxy row \a row.
     quint64 storeIndex(int row) const;
@@ -47,6 +53,26 @@ signals:
     void filtering(int percent);
     void filtered(int visibleRows);
     void filterError(const QString& message);
+
+private:
+    void onSourceRowsInserted(const QModelIndex& parent, int first, int last);
+    void onSourceReset();
+    void onSourceDataChanged(
+        const QModelIndex& topLeft, const QModelIndex& bottomRight, const QList<int>& roles);
+    void onScanFinished(quint64 generation, const QVector<quint64>& rows, quint64 upTo);
+    void onScanFailed(quint64 generation, const QString& message);
+    void startScan();
+    int sourceRows() const;
+
+    EventListModel* m_source = nullptr;
+    EventFilter m_filter; //!< the newest filter asked for
+    std::unique_ptr<EventMatcher> m_shown; //!< the filter the rows follow; null = everything
+    std::unique_ptr<EventMatcher> m_next; //!< the filter of the running scan
+    std::vector<quint32> m_rows; //!< visible source rows, ascending (unused while m_shown is null)
+    int m_allRows = 0; //!< rows shown while m_shown is null (the source's, as announced to us)
+    FilterRunner* m_runner = nullptr;
+    quint64 m_generation = 0;
+    QList<QMetaObject::Connection> m_sourceConnections;
 };
 
 } // namespace bmon

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "core/eventrecord.h"
+
 #include <QAbstractTableModel>
 #include <QCache>
 #include <QTimer>
@@ -23,7 +25,8 @@ class EventListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column {
+    enum Column
+    {
         TimeColumn,
         DirectionColumn,
         TypeColumn,
@@ -44,7 +47,9 @@ public:
         TableIdRole,
         WorkspaceIdRole,
         IsErrorRole,
-        IndexRole
+        IndexRole,
+        ApplicationIdRole, //!< the record's application, else the Directory's database of its table
+        ActorRole, //!< the Actor column's text (parses the payload, cached)
     };
 
     explicit EventListModel(QObject* parent = nullptr);
@@ -53,6 +58,7 @@ public:
     //! Names for ids (workspaces, tables, fields, users); optional. Re-read on its changed().
     void setDirectory(const Directory* directory);
     const EventStore* store() const { return m_store; }
+    const Directory* directory() const { return m_directory; }
     void setBatchInterval(int ms) { m_timer.setInterval(ms); }
     void setUtcTimes(bool utc);
 
@@ -71,14 +77,34 @@ signals:
     void rowsAppended(int first, int last);
 
 private:
+    //! What the Summary and Actor columns show; both come from one parse of the payload.
+    struct Rendered
+    {
+        QString summary;
+        QString actor;
+    };
+    struct Scope
+    {
+        quint32 workspace = 0, application = 0, table = 0;
+    };
+
     QString summary(quint64 index) const;
+    const Rendered& rendered(quint64 index) const;
+    Rendered render(const EventRecord& rec, QByteArrayView payload) const;
+    Scope scopeOf(const EventRecord& rec) const; //!< ids completed through the Directory
+    QString workspaceLabel(quint32 id) const;
+    QString applicationLabel(quint32 id) const;
+    QString tableLabel(quint32 id) const;
+    void directoryChanged();
 
     const EventStore* m_store = nullptr;
     const Directory* m_directory = nullptr;
+    QList<QMetaObject::Connection> m_directoryConnections;
     int m_rows = 0;
     bool m_utc = false;
     QTimer m_timer;
-    mutable QCache<quint64, QString> m_summaries {4000};
+    QTimer m_renameTimer; //!< coalesces re-rendering after Directory changes
+    mutable QCache<quint64, Rendered> m_rendered {4000};
 };
 
 } // namespace bmon
