@@ -8,7 +8,7 @@ set -eu
 
 PACKAGES="cmake ninja-build g++ ccache pkg-config \
 qt6-base-dev qt6-websockets-dev qt6-tools-dev qt6-l10n-tools libssl-dev libsimdjson-dev \
-fonts-dejavu-core $*"
+fonts-dejavu-core qtkeychain-qt6-dev libsecret-1-0 dbus gnome-keyring xvfb xauth $*"
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     echo "setup: not a Debian/Ubuntu system; make sure these (or your distribution's equivalents) are installed:"

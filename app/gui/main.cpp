@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 
 #include "bmon-version.h"
+#include "logindialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -18,6 +19,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationDisplayName(QStringLiteral("Baserow Monitor"));
     QApplication::setApplicationVersion(QStringLiteral(BMON_VERSION_STRING));
     QApplication::setOrganizationName(QStringLiteral("baserow-monitor"));
+    QApplication::setDesktopFileName(QStringLiteral("baserow-monitor"));
     QNetworkProxyFactory::setUseSystemConfiguration(true);
 
     QCommandLineParser parser;
@@ -27,6 +29,9 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     const QCommandLineOption demo(QStringLiteral("demo"),
         QApplication::translate("main", "Start on the built-in demo server (simulator)."));
+    const QCommandLineOption server(QStringLiteral("server"),
+        QApplication::translate("main", "Open the login dialog for the backend at URL."),
+        QStringLiteral("URL"));
     const QCommandLineOption grab(QStringLiteral("grab"),
         QApplication::translate(
             "main", "Save a screenshot of the window to FILE after S seconds, then quit."),
@@ -34,22 +39,52 @@ int main(int argc, char** argv)
     const QCommandLineOption grabAfter(QStringLiteral("grab-after"),
         QApplication::translate("main", "Seconds before --grab (default 3)."), QStringLiteral("S"),
         QStringLiteral("3"));
-    parser.addOptions({demo, grab, grabAfter});
+    parser.addOptions({demo, server, grab, grabAfter});
+    parser.addPositionalArgument(QStringLiteral("recording"),
+        QApplication::translate("main", "A recording to open (not supported yet)."),
+        QStringLiteral("[recording]"));
     parser.process(app);
 
-    bmon::MainWindow window;
-    window.show();
-    if (parser.isSet(demo)) {
-        QString error;
-        if (!window.startDemo(&error)) {
-            std::fprintf(stderr, "baserow-monitor: cannot start the demo server: %s\n", qPrintable(error));
-            return 1;
-        }
+    auto fail = [](const QString& message) {
+        std::fprintf(stderr, "baserow-monitor: %s\n", qPrintable(message));
+        return 2;
+    };
+    if (parser.positionalArguments().size() > 1)
+        return fail(QApplication::translate("main", "at most one recording file may be given"));
+    bool delayOk = false;
+    const double delay = parser.value(grabAfter).toDouble(&delayOk);
+    if (!delayOk || delay < 0)
+        return fail(QApplication::translate("main", "--grab-after needs a number of seconds"));
+    QUrl serverUrl;
+    if (parser.isSet(server)) {
+        serverUrl = QUrl::fromUserInput(parser.value(server));
+        if (!serverUrl.isValid()
+            || (serverUrl.scheme() != QLatin1String("http") && serverUrl.scheme() != QLatin1String("https")))
+            return fail(QApplication::translate("main", "--server needs an http:// or https:// URL"));
     }
+
+    bmon::MainWindow window;
+    if (parser.isSet(demo)) {
+        // A throwaway run: the saved logins are neither restored nor overwritten, no keychain.
+        window.setRememberSessions(false);
+        QString error;
+        if (!window.startDemo(&error))
+            return fail(QApplication::translate("main", "cannot start the demo server: %1").arg(error));
+        window.resize(window.size().expandedTo(QSize(1280, 800)));
+    } else {
+        window.restoreLastSession();
+    }
+    window.show();
+    if (serverUrl.isValid())
+        window.openLoginDialog(serverUrl);
+
     if (parser.isSet(grab)) {
         const QString file = parser.value(grab);
-        QTimer::singleShot(int(parser.value(grabAfter).toDouble() * 1000), &window, [&window, file] {
+        QTimer::singleShot(qint64(delay * 1000), &window, [&window, file] {
             const bool ok = window.grab().save(file);
+            if (!ok)
+                std::fprintf(stderr, "baserow-monitor: cannot write %s\n", qPrintable(file));
+            window.close();
             QApplication::exit(ok ? 0 : 1);
         });
     }

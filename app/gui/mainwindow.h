@@ -1,28 +1,36 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "core/eventstore.h"
-#include "net/connection.h"
+#include "session.h"
 
+#include <QHash>
+#include <QList>
 #include <QMainWindow>
+#include <QPointer>
 
-#include <memory>
-
+class QAction;
+class QActionGroup;
 class QLabel;
+class QScrollArea;
+class QSplitter;
 class QStackedWidget;
-class QTableView;
+class QTabWidget;
 
 namespace bmon {
 
-class EventListModel;
-class RestClient;
-namespace sim {
-class Simulator;
-}
+class LoginDialog;
+class Notifier;
+class SecretStore;
+class SessionView;
+class StateBadge;
 
 /*!
- * The main window. For now (the desktop application is its own issue) it shows one login's
- * live event stream with the connection state; --demo connects it to the built-in simulator.
+ * The application window: one tab per login (or all logins side by side, to compare what two
+ * users receive), menus and a toolbar for every action, a status bar with the current session's
+ * state badge, events/s and total events. Logins go through the non-modal LoginDialog; remembered
+ * logins come back from the SecretStore (refresh tokens only); the last session's servers and
+ * open table tabs, the window geometry, docks, splitters, columns and the theme are restored
+ * from QSettings. A connection down for over a minute shows a banner and a desktop notification.
  */
 class MainWindow : public QMainWindow
 {
@@ -31,24 +39,92 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    //! Starts the built-in simulator in this process and watches it.
+    //! The keychain by default (created on first use, so --demo never touches it). Takes
+    //! ownership when \a store has no parent.
+    void setSecretStore(SecretStore* store);
+    SecretStore* secretStore();
+    //! Whether the list of logins is restored and saved (off for --demo runs and tests).
+    void setRememberSessions(bool remember) { m_rememberSessions = remember; }
+    //! How long a connection must be down before the notification (default 60 s).
+    void setLongOutageMs(qint64 ms) { m_longOutageMs = ms; }
+
+    //! Starts the built-in simulator (rate 8, default profile) and adds its session.
     bool startDemo(QString* error);
-    const EventStore& store() const { return m_store; }
+    //! Logs in. With \a dialog the session is added once live and failures go to the dialog;
+    //! without, it is added at once (restored logins). Returns the new session.
+    Session* login(const Session::Login& login, bool remember, LoginDialog* dialog = nullptr);
+    //! Opens a (non-modal) login dialog, pre-filled.
+    LoginDialog* openLoginDialog(const QUrl& server = {}, const QString& email = {});
+    //! Logs in again to the last session's servers and reopens their table tabs.
+    void restoreLastSession();
+    void saveSettings();
+
+    QList<Session*> sessions() const;
+    Session* currentSession() const;
+    SessionView* viewOf(const Session* session) const;
+    void setCurrentSession(Session* session);
+    //! Closes a login; \a forget also removes its remembered token.
+    void closeSession(Session* session, bool forget = true);
+
+    void setSideBySide(bool on);
+    bool isSideBySide() const;
+    Notifier* notifier() const { return m_notifier; }
+    QAction* action(const QString& objectName) const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
-    void onStateChanged(Connection::State state, const QString& reason);
-    void onEventsAppended();
+    struct Pending
+    {
+        Session* session = nullptr;
+        QPointer<LoginDialog> dialog;
+        bool remember = false;
+    };
 
-    EventStore m_store;
-    std::unique_ptr<sim::Simulator> m_simulator;
-    RestClient* m_rest = nullptr;
-    Connection* m_connection = nullptr;
-    EventListModel* m_model = nullptr;
-    QStackedWidget* m_pages = nullptr;
-    QTableView* m_view = nullptr;
-    QLabel* m_state = nullptr;
-    QLabel* m_count = nullptr;
-    bool m_follow = true;
+    void createActions();
+    void createMenus();
+    void createStatusBar();
+    QWidget* createWelcome();
+    SessionView* addSessionView(Session* session);
+    void watchSession(Session* session);
+    void finishPendingLogin(Session* session);
+    void failPendingLogin(Session* session, Connection::Failure failure, const QString& message);
+    void rememberToken(Session* session, bool remember);
+    void updateCentral();
+    void updateStatus();
+    void updateTab(Session* session);
+    void updateActions();
+    void onLongOutage(Session* session, const QString& message);
+    void showAbout();
+    void openNextRestorePrompt();
+    SessionView* currentView() const;
+    QWidget* wrapInColumn(SessionView* view);
+    QWidget* columnOf(const SessionView* view) const;
+
+    QStackedWidget* m_central;
+    QTabWidget* m_tabs;
+    QSplitter* m_split;
+    QList<SessionView*> m_views; //!< in tab order
+    QList<Pending> m_pending;
+    QHash<Session*, bool> m_remember;
+    QHash<Session*, QByteArray> m_storedTokenHash; //!< sha256 of the token last written (not the token)
+    QHash<QString, QList<quint32>> m_tablesToRestore; //!< "email@url" → table ids
+    QList<QPair<QUrl, QString>> m_restorePrompts;
+    QPointer<LoginDialog> m_restoreDialog;
+    QPointer<SessionView> m_focusedView;
+    SecretStore* m_secrets = nullptr;
+    Notifier* m_notifier;
+    bool m_rememberSessions = true;
+    qint64 m_longOutageMs = 60'000;
+
+    StateBadge* m_badge;
+    QLabel* m_sessionLabel;
+    QLabel* m_rate;
+    QLabel* m_total;
+    QLabel* m_paused;
+    QActionGroup* m_themeGroup;
+    QHash<QString, QAction*> m_actions;
 };
 
 } // namespace bmon

@@ -57,6 +57,21 @@ public:
     bool startDemo(const sim::SimulatorOptions& options, QString* error);
     void stop();
 
+    //! Time source for the connection, its REST client and the outage timer; call before start().
+    //! nullptr = the system clock.
+    void setClock(Clock* clock);
+    //! How long the connection must stay down before longOutage() (default 60 s).
+    void setLongOutageMs(qint64 ms);
+    //! How often Directory, rates and updated() catch up with the store (default 250 ms).
+    void setUpdateIntervalMs(int ms);
+    //! Takes over \a other's built-in simulator (a demo login replaced by a new login to the same
+    //! demo server must not take the server down with it).
+    void adoptSimulator(Session* other);
+    //! Fetches workspaces and applications into the Directory again (F5 without a table page).
+    void reloadDirectory() { loadDirectory(); }
+    //! The login as given to start() (the password is not kept: empty).
+    const Login& login() const;
+
     QString title() const; //!< "demo@example.com @ 127.0.0.1:43211" (never a secret)
     QUrl server() const;
     QString email() const;
@@ -85,9 +100,13 @@ public:
     void probeTable(quint32 tableId, std::function<void(qint64 rowCount, const RestError& error)> done);
     //! Fetches all rows of a table with progress. \a done gets the rows (Baserow's order) or an error.
     void fetchRows(quint32 tableId, std::function<void(qint64 fetched, qint64 total)> progress,
-                   std::function<void(const QList<QJsonObject>& rows, const RestError& error)> done);
+        std::function<void(const QList<QJsonObject>& rows, const RestError& error)> done);
 
 signals:
+    //! The connection's state changes and its end (forwarded from connection(), which only exists
+    //! once start() ran: connect here before starting).
+    void stateChanged(bmon::Connection::State state, const QString& reason);
+    void failed(bmon::Connection::Failure failure, const QString& message);
     //! Directory, rates and the event model caught up with the store (coalesced, ~4 per second
     //! at most while events flow).
     void updated();
@@ -98,6 +117,8 @@ signals:
     void longOutage(const QString& message);
 
 private:
+    void loadDirectory();
+
     struct Private;
     std::unique_ptr<Private> d;
 };
