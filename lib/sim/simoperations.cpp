@@ -214,12 +214,22 @@ PyObject SimOperations::metadataFor(int tableId, const QList<qint64>& rowIds) co
 
 QList<qint64> SimOperations::sortedSubset(int tableId, QList<qint64> ids)
 {
-    const QList<qint64>& sorted = m_ctx->data->sortedRowIds(tableId);
-    QHash<qint64, int> position;
-    for (qsizetype i = 0; i < sorted.size(); ++i)
-        position.insert(sorted.at(i), int(i));
-    std::sort(ids.begin(), ids.end(),
-        [&](qint64 a, qint64 b) { return position.value(a, INT_MAX) < position.value(b, INT_MAX); });
+    // Baserow's order (`order`, then id) for a handful of rows: compare them directly instead of
+    // indexing the whole table for each event. Unknown ids go last.
+    const SimTable* table = m_ctx->data->table(tableId);
+    if (!table)
+        return ids;
+    std::stable_sort(ids.begin(), ids.end(), [table](qint64 a, qint64 b) {
+        const auto ra = table->rows.constFind(a), rb = table->rows.constFind(b);
+        const bool ka = ra != table->rows.cend(), kb = rb != table->rows.cend();
+        if (ka != kb)
+            return ka;
+        if (!ka)
+            return false;
+        if (!(ra->order == rb->order))
+            return ra->order < rb->order;
+        return a < b;
+    });
     return ids;
 }
 
