@@ -3,6 +3,7 @@
 
 #include "core/eventformat.h"
 #include "core/eventstore.h"
+#include "core/jsonreader.h"
 #include "core/messagetypes.h"
 
 #include <QCoreApplication>
@@ -263,29 +264,30 @@ bool forEachValueToken(const char* p, const char* end, F&& f)
     return false;
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int hex4(const char* p, const char* end)
 {
-    if (end - p < 4)
-        return -1;
-    int v = 0;
-    for (int i = 0; i < 4; ++i) {
-        const int h = hexValue(p[i]);
-        if (h < 0)
-            return -1;
-        v = v * 16 + h;
+    return end - p < 4 ? -1 : jsonHex4(p);
+}
+
+// Whether \a payload has a \uXXXX escape of an ASCII character marked in \a chars (Python never
+// escapes ASCII, but a \u0041 from another writer still decodes to "A").
+bool escapesAsciiOf(QByteArrayView payload, const bool (&chars)[128])
+{
+    const char* p = payload.data();
+    const char* end = p + payload.size();
+    while ((p = static_cast<const char*>(std::memchr(p, '\\', size_t(end - p))))) {
+        if (end - p >= 6 && p[1] == 'u') {
+            const int v = hex4(p + 2, end);
+            if (v >= 0 && v < 0x80 && chars[v])
+                return true;
+            p += 6;
+        } else {
+            p += 2;
+        }
+        if (p >= end)
+            break;
     }
-    return v;
+    return false;
 }
 
 /*
@@ -764,22 +766,7 @@ struct EventMatcher::Private
             return true;
         if (!seen.backslash)
             return false;
-        // Python never escapes ASCII, but a \u0041 from another writer still decodes to "A".
-        const char* p = payload.data();
-        const char* end = p + payload.size();
-        while ((p = static_cast<const char*>(std::memchr(p, '\\', size_t(end - p))))) {
-            if (end - p >= 6 && p[1] == 'u') {
-                const int v = hex4(p + 2, end);
-                if (v >= 0 && v < 0x80 && needleChars[v])
-                    return true;
-                p += 6;
-            } else {
-                p += 2;
-            }
-            if (p >= end)
-                break;
-        }
-        return false;
+        return escapesAsciiOf(payload, needleChars);
     }
 
     bool textMatches(const EventRecord& rec, QByteArrayView payload) const
@@ -862,21 +849,7 @@ struct EventMatcher::Private
             return true;
         if (!seen.backslash)
             return false;
-        const char* p = payload.data();
-        const char* end = p + payload.size();
-        while ((p = static_cast<const char*>(std::memchr(p, '\\', size_t(end - p))))) {
-            if (end - p >= 6 && p[1] == 'u') {
-                const int v = hex4(p + 2, end);
-                if (v >= 0 && v < 0x80 && regexNeedleChars[v])
-                    return true;
-                p += 6;
-            } else {
-                p += 2;
-            }
-            if (p >= end)
-                break;
-        }
-        return false;
+        return escapesAsciiOf(payload, regexNeedleChars);
     }
 
     bool regexMatches(const EventRecord& rec, QByteArrayView payload) const

@@ -6,21 +6,6 @@
 
 namespace bmon {
 
-namespace {
-
-inline int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-} // namespace
-
 bool JsonReader::fail(JsonError e, const char* at)
 {
     if (m_error == JsonError::None) {
@@ -87,7 +72,7 @@ bool JsonReader::scanStringSlow(const char* p)
             if (m_end - p < 6)
                 return fail(JsonError::UnexpectedEnd, m_end);
             for (int i = 2; i < 6; ++i)
-                if (hexValue(p[i]) < 0)
+                if (jsonHexValue(p[i]) < 0)
                     return fail(JsonError::InvalidEscape, p);
             p += 6;
             break;
@@ -349,16 +334,6 @@ std::string JsonReader::decodeString(std::string_view raw)
             out.push_back(char(0x80 | (cp & 0x3f)));
         }
     };
-    auto hex4 = [](const char* p) -> int {
-        int v = 0;
-        for (int i = 0; i < 4; ++i) {
-            const int h = hexValue(p[i]);
-            if (h < 0)
-                return -1;
-            v = v * 16 + h;
-        }
-        return v;
-    };
     for (size_t i = 0; i < raw.size(); ++i) {
         const char c = raw[i];
         if (c != '\\' || i + 1 >= raw.size()) {
@@ -384,7 +359,7 @@ std::string JsonReader::decodeString(std::string_view raw)
             break;
         case 'u': {
             // raw[i] is 'u'; its four hex digits are raw[i + 1 .. i + 4].
-            int cp = i + 4 < raw.size() ? hex4(raw.data() + i + 1) : -1;
+            int cp = i + 4 < raw.size() ? jsonHex4(raw.data() + i + 1) : -1;
             if (cp < 0) {
                 out.append("\xef\xbf\xbd"); // U+FFFD for a malformed escape
                 i = std::min(i + 4, raw.size());
@@ -393,7 +368,7 @@ std::string JsonReader::decodeString(std::string_view raw)
             i += 4;
             if (cp >= 0xd800 && cp < 0xdc00 && i + 6 < raw.size() && raw[i + 1] == '\\'
                 && raw[i + 2] == 'u') {
-                const int lo = hex4(raw.data() + i + 3);
+                const int lo = jsonHex4(raw.data() + i + 3);
                 if (lo >= 0xdc00 && lo < 0xe000) {
                     cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                     i += 6;
@@ -417,7 +392,7 @@ bool JsonReader::isSha256Hex(std::string_view s)
     if (s.size() != 64)
         return false;
     for (char c : s)
-        if (hexValue(c) < 0)
+        if (jsonHexValue(c) < 0)
             return false;
     return true;
 }

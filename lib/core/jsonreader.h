@@ -15,6 +15,31 @@
 
 namespace bmon {
 
+//! The value of a hex digit, or -1.
+inline int jsonHexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+//! The value of the four hex digits of a \\uXXXX escape at \a p (four readable bytes), or -1.
+inline int jsonHex4(const char* p)
+{
+    int v = 0;
+    for (int i = 0; i < 4; ++i) {
+        const int h = jsonHexValue(p[i]);
+        if (h < 0)
+            return -1;
+        v = v * 16 + h;
+    }
+    return v;
+}
+
 /*!
  * A validating pull reader over UTF-8 JSON text, for the ingest hot path.
  *

@@ -401,14 +401,19 @@ void RealtimeHub::sendPageMessage(
 
 void RealtimeHub::deliver(const PyObject& message, const std::vector<Connection*>& targets, bool control)
 {
-    if (targets.empty())
+    if (targets.empty() && !m_tap)
         return;
     const QString type = message.value(u"type").toString();
     if (!m_ctx->hasMessageType(type)) {
         qCWarning(lcSim) << "not sending" << type << "- the profile's version does not have it";
         return;
     }
-    const QString text = QString::fromLatin1(pyDumps(message)); // once for all recipients
+    const QByteArray bytes = pyDumps(message); // once for all recipients
+    if (m_tap && !control)
+        m_tap(bytes);
+    if (targets.empty())
+        return;
+    const QString text = QString::fromLatin1(bytes);
     for (Connection* c : targets) {
         if (!alive(c) || c->stalled)
             continue;
@@ -477,6 +482,8 @@ void RealtimeHub::toUsers(
 
 bool RealtimeHub::hasTableSubscribers(int tableId) const
 {
+    if (m_tap)
+        return true;
     for (const auto& c : m_connections) {
         if (c->authenticated() && c->hasTablePage(tableId))
             return true;
@@ -486,6 +493,8 @@ bool RealtimeHub::hasTableSubscribers(int tableId) const
 
 bool RealtimeHub::hasRowSubscribers(int tableId, qint64 rowId) const
 {
+    if (m_tap)
+        return true;
     for (const auto& c : m_connections) {
         if (c->authenticated() && c->hasRowPage(tableId, rowId))
             return true;
@@ -495,6 +504,8 @@ bool RealtimeHub::hasRowSubscribers(int tableId, qint64 rowId) const
 
 bool RealtimeHub::hasViewSubscribers(const QString& slug) const
 {
+    if (m_tap)
+        return true;
     for (const auto& c : m_connections) {
         if (c->hasViewPage(slug))
             return true;

@@ -8,6 +8,7 @@
 #include <QPointer>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -47,6 +48,11 @@ public:
     void toWorkspace(int workspaceId, const PyObject& message, const QString& ignoreWebSocketId,
         const QList<int>& alsoUsers = {});
     void toUsers(const QList<int>& userIds, const PyObject& message, const QString& ignoreWebSocketId);
+
+    //! Receives every broadcast as a member of every workspace subscribed to every page would
+    //! (also with no connection at all): benchmarks and tests see what the server sent.
+    using Tap = std::function<void(const QByteArray& text)>;
+    void setTap(Tap tap) { m_tap = std::move(tap); }
 
     bool hasTableSubscribers(int tableId) const;
     bool hasRowSubscribers(int tableId, qint64 rowId) const;
@@ -91,6 +97,7 @@ private:
     SimContext* m_ctx;
     std::vector<std::unique_ptr<Connection>> m_connections;
     int m_nextNumber = 1;
+    Tap m_tap;
 };
 
 } // namespace bmon::sim

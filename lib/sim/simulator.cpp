@@ -326,6 +326,14 @@ void Simulator::collaboratorUpdateRow(int tableId, int rowId)
     d->generator->updateRow(tableId, rowId);
 }
 
+void Simulator::generate(qint64 actions, const std::function<void(const QByteArray& frame)>& sink)
+{
+    d->hub->setTap(sink);
+    for (qint64 i = 0; i < actions; ++i)
+        d->generator->step();
+    d->hub->setTap({});
+}
+
 void Simulator::removeMemberFromWorkspace(const QString& email, int workspaceId)
 {
     const SimUser* user = d->data.userByEmail(email);

@@ -12,6 +12,7 @@
 #include <QSslCertificate>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 namespace bmon {
@@ -82,6 +83,9 @@ public:
     //! → group_user_deleted, then unsolicited page_discard (1.13.3+) for the removed user.
     void removeMemberFromWorkspace(const QString& email, int workspaceId);
     void addMemberToWorkspace(const QString& email, int workspaceId);
+    //! Runs \a actions steps of the traffic mix synchronously (no server needed) and hands each
+    //! broadcast to \a sink as an observer subscribed to everything would receive it.
+    void generate(qint64 actions, const std::function<void(const QByteArray& frame)>& sink);
 
 signals:
     void connectionOpened(int connectionNumber, const QString& userEmail);

@@ -14,6 +14,7 @@
 #include "core/eventstore.h"
 #include "core/ingest.h"
 #include "core/ingestqueue.h"
+#include "pythonstyle.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -44,33 +45,7 @@
 
 namespace {
 
-// Fixtures come pretty-printed; Baserow sends json.dumps output: one line, ", " and ": ".
-QByteArray pythonStyle(const QByteArray& pretty)
-{
-    QByteArray out;
-    out.reserve(pretty.size());
-    bool inString = false, escaped = false;
-    for (char c : pretty) {
-        if (inString) {
-            out.append(c);
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                inString = false;
-            continue;
-        }
-        if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
-            continue;
-        out.append(c);
-        if (c == '"')
-            inString = true;
-        else if (c == ',' || c == ':')
-            out.append(' ');
-    }
-    return out;
-}
+using bmon::testdata::pythonStyle;
 
 QList<QByteArray> loadMix(const QString& dir, bool large)
 {

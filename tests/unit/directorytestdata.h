@@ -88,31 +88,4 @@ inline void loadAll(bmon::Directory& dir)
     dir.loadFields(21, fields21());
 }
 
-//! Compacts pretty JSON as Python's json.dumps writes it (", " and ": ").
-inline QByteArray pythonStyle(const QByteArray& pretty)
-{
-    QByteArray out;
-    bool inString = false, escaped = false;
-    for (char c : pretty) {
-        if (inString) {
-            out.append(c);
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                inString = false;
-            continue;
-        }
-        if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
-            continue;
-        out.append(c);
-        if (c == '"')
-            inString = true;
-        else if (c == ',' || c == ':')
-            out.append(' ');
-    }
-    return out;
-}
-
 } // namespace testdata
