@@ -102,6 +102,10 @@ struct EventRates::Private
     qint64 newestUs = std::numeric_limits<qint64>::min();
     qint64 nowUs = std::numeric_limits<qint64>::min();
 
+    //! The last \a seconds buckets of \a ring up to \a endSecond (0 = the newest event's second).
+    template<typename T>
+    QList<T> series(const SecondRing<T>& ring, int seconds, qint64 endSecond) const;
+
     bool hasTime() const
     {
         return newestUs != std::numeric_limits<qint64>::min() || nowUs != std::numeric_limits<qint64>::min();
@@ -277,30 +281,28 @@ double EventRates::rateForTable(quint32 id, int windowSeconds) const
     return d->idRate(d->tables, id, windowSeconds);
 }
 
-QList<quint32> EventRates::eventsPerSecond(int seconds, qint64 endSecond) const
+template<typename T>
+QList<T> EventRates::Private::series(const SecondRing<T>& ring, int seconds, qint64 endSecond) const
 {
-    QList<quint32> result;
+    QList<T> result;
     if (seconds <= 0)
         return result;
     if (endSecond == 0)
-        endSecond = d->hasTime() ? secondOf(d->endUs()) : 0;
+        endSecond = hasTime() ? secondOf(endUs()) : 0;
     result.reserve(seconds);
     for (qint64 s = endSecond - seconds + 1; s <= endSecond; ++s)
-        result.append(d->events.at(s));
+        result.append(ring.at(s));
     return result;
+}
+
+QList<quint32> EventRates::eventsPerSecond(int seconds, qint64 endSecond) const
+{
+    return d->series(d->events, seconds, endSecond);
 }
 
 QList<quint64> EventRates::bytesPerSecond(int seconds, qint64 endSecond) const
 {
-    QList<quint64> result;
-    if (seconds <= 0)
-        return result;
-    if (endSecond == 0)
-        endSecond = d->hasTime() ? secondOf(d->endUs()) : 0;
-    result.reserve(seconds);
-    for (qint64 s = endSecond - seconds + 1; s <= endSecond; ++s)
-        result.append(d->bytes.at(s));
-    return result;
+    return d->series(d->bytes, seconds, endSecond);
 }
 
 } // namespace bmon
