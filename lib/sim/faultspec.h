@@ -10,9 +10,17 @@ namespace bmon::sim {
 /*!
  * One fault knob of the simulator. Grammar: `[conn=N:|user=EMAIL:]SPEC` with SPEC one of
  * `drop=P`, `duplicate=P`, `reorder=P`, `malformed=P` (P in [0,1], per broadcast frame),
- * `drop-type=TYPE@N`, `delay=MS`, `close=CODE@SECONDS`, `stall@SECONDS`, `expire-tokens=SECONDS`,
- * `burst=N@SECONDS`, `restart@SECONDS`. Seconds may be fractional. A bare SPEC applies to every
- * connection; burst and restart are server-wide and take no scope; expire-tokens takes user= only.
+ * `drop-type=TYPE@N`, `duplicate-type=TYPE@N`, `reorder-type=TYPE@N`, `delay=MS`,
+ * `close=CODE@SECONDS`, `stall@SECONDS`, `expire-tokens=SECONDS`, `burst=N@SECONDS`,
+ * `restart@SECONDS`, `silent-update@SECONDS`, `silent-create@SECONDS`, `silent-delete@SECONDS`.
+ * Seconds may be fractional. A bare SPEC applies to every connection; burst, restart and the
+ * silent-* knobs are server-wide and take no scope; expire-tokens takes user= only.
+ *
+ * Targeted knobs (for compare tests, deterministic): drop-type drops the Nth message of TYPE to
+ * a connection; duplicate-type delivers it twice in a row; reorder-type holds it back and
+ * delivers it right after the next broadcast to that connection. The silent-* knobs change the
+ * data "behind the server's back" once, SECONDS after start: a seeded row of the first table
+ * (CRM → Customers) updated, created or deleted with no broadcast at all.
  */
 struct FaultSpec
 {
@@ -23,23 +31,28 @@ struct FaultSpec
         Reorder,
         Malformed,
         DropType,
+        DuplicateType,
+        ReorderType,
         Delay,
         Close,
         Stall,
         ExpireTokens,
         Burst,
-        Restart
+        Restart,
+        SilentUpdate,
+        SilentCreate,
+        SilentDelete
     };
 
     Kind kind = Kind::Drop;
     int connection = 0; //!< conn=N scope (1-based), 0 = any connection
     QString userEmail; //!< user=EMAIL scope, empty = any user
     double probability = 0; //!< drop, duplicate, reorder, malformed
-    QString messageType; //!< drop-type
-    int count = 0; //!< drop-type: the Nth message; burst: number of events
+    QString messageType; //!< drop-type, duplicate-type, reorder-type
+    int count = 0; //!< *-type: the Nth message (1-based); burst: number of events
     int delayMs = 0; //!< delay
     int closeCode = 0; //!< close
-    double seconds = 0; //!< close, stall, expire-tokens, burst, restart
+    double seconds = 0; //!< close, stall, expire-tokens, burst, restart, silent-*
 
     //! Parses one knob; std::nullopt and a translated message naming the problem on error.
     static std::optional<FaultSpec> parse(const QString& spec, QString* error);

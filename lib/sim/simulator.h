@@ -38,6 +38,9 @@ struct SimulatorOptions
     //! Route every WebSocket through the stall relay so stallAll() can stall any connection.
     //! Without it only a configured stall fault turns the relay on (the direct path is faster).
     bool relayAll = false;
+    //! Rows of the first table (CRM → Customers, id 21); 0 = the seeded 180. Benchmarks and
+    //! snapshot tests grow it (e.g. 10,000); extra rows get seeded values like the others.
+    int customerRows = 0;
     //! Time source for tokens, timers and the generator; nullptr = Clock::system().
     Clock* clock = nullptr;
 };
@@ -78,6 +81,10 @@ public:
     void closeAll(int code, const QString& reason);
     //! Changes a cell without any event ("behind the server's back", for compare tests).
     void silentlyUpdateCell(int tableId, int rowId, int fieldId, const QJsonValue& value);
+    //! Creates a row with seeded values without any event; returns its id (0: no such table).
+    qint64 silentlyCreateRow(int tableId);
+    //! Deletes a row without any event; false when there is no such row.
+    bool silentlyDeleteRow(int tableId, qint64 rowId);
     //! A simulated collaborator updates the row (events as from another user, no WebSocketId).
     void collaboratorUpdateRow(int tableId, int rowId);
     //! → group_user_deleted, then unsolicited page_discard (1.13.3+) for the removed user.
