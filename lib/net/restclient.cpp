@@ -31,6 +31,7 @@ struct RestClient::Call
     bool preRefreshed = false;
     bool retriedAuth = false;
     bool retriedRateLimit = false;
+    std::optional<QString> webSocketId; //!< per-call WebSocketId: set = this one ("" = none)
     Handler done;
 };
 
@@ -293,8 +294,12 @@ void RestClient::transmit(const std::shared_ptr<Call>& c)
         req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     if (c->authenticated && m_session->isAuthenticated())
         req.setRawHeader("Authorization", "JWT " + m_session->accessToken().toLatin1());
-    if (c->authenticated && m_sendWebSocketId && !m_webSocketId.isEmpty() && isWrite(c->method))
+    if (c->webSocketId) {
+        if (!c->webSocketId->isEmpty())
+            req.setRawHeader("WebSocketId", c->webSocketId->toLatin1());
+    } else if (c->authenticated && m_sendWebSocketId && !m_webSocketId.isEmpty() && isWrite(c->method)) {
         req.setRawHeader("WebSocketId", m_webSocketId.toLatin1());
+    }
     if (url.scheme() == "https"_L1)
         req.setSslConfiguration(m_sslConfig);
 
@@ -828,6 +833,19 @@ void RestClient::request(const QByteArray& method, const QString& path, const QJ
     if (!pathPart.endsWith(u'/') && !pathPart.endsWith(".json"_L1))
         p.insert(pathPart.size(), u'/'); // APPEND_SLASH = False: without it Baserow answers 404
     call(method.toUpper(), p, body, context, [done](const Result<QJsonValue>& r) { done(r); });
+}
+
+void RestClient::requestWithWebSocketId(const QByteArray& method, const QString& path, const QJsonValue& body,
+    const QString& webSocketId, QObject* context, Callback<QJsonValue> done)
+{
+    QString p = path.startsWith(u'/') ? path : QString(u'/' + path);
+    const qsizetype q = p.indexOf(u'?');
+    const QString pathPart = q >= 0 ? p.left(q) : p;
+    if (!pathPart.endsWith(u'/') && !pathPart.endsWith(".json"_L1))
+        p.insert(pathPart.size(), u'/');
+    auto c = makeCall(method.toUpper(), p, body, context, [done](const Result<QJsonValue>& r) { done(r); });
+    c->webSocketId = webSocketId;
+    send(c);
 }
 
 } // namespace bmon

@@ -117,6 +117,12 @@ public:
     void request(const QByteArray& method, const QString& path, const QJsonValue& body, QObject* context,
         Callback<QJsonValue> done);
 
+    //! As request(), with the WebSocketId header chosen for this one call (the echo probe):
+    //! \a webSocketId is sent when not empty, and no header at all when empty, whatever
+    //! setSendWebSocketId() says.
+    void requestWithWebSocketId(const QByteArray& method, const QString& path, const QJsonValue& body,
+        const QString& webSocketId, QObject* context, Callback<QJsonValue> done);
+
     //! Aborts every request in flight; their callbacks get Kind::Cancelled.
     void abortAll();
 

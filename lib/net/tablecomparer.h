@@ -14,6 +14,17 @@ class Clock;
 class EventStore;
 class RestClient;
 
+//! TableComparer::Options (outside the class: GCC cannot use a nested struct with default
+//! member initialisers as a default argument inside the enclosing class).
+struct TableComparerOptions
+{
+    qint64 settleMs = 1500; //!< TableMirror settle window
+    qint64 resnapshotEveryMs = 0; //!< scheduled re-snapshots, 0 = none
+    qint64 minSnapshotGapMs = 5000; //!< at least this between snapshot starts (not for the first)
+    bool resnapshotOnReconnect = true;
+    int maxConcurrentRefetches = 4; //!< GET row requests in flight at once
+};
+
 /*!
  * Compares one table's realtime events with the server (issue 4): subscribes to the table's
  * page, snapshots fields and rows after page_add, feeds the table's events from the store into
@@ -27,14 +38,7 @@ class TableComparer : public QObject
 {
     Q_OBJECT
 public:
-    struct Options
-    {
-        qint64 settleMs = 1500; //!< TableMirror settle window
-        qint64 resnapshotEveryMs = 0; //!< scheduled re-snapshots, 0 = none
-        qint64 minSnapshotGapMs = 5000; //!< at least this between snapshot starts (not for the first)
-        bool resnapshotOnReconnect = true;
-        int maxConcurrentRefetches = 4; //!< GET row requests in flight at once
-    };
+    using Options = TableComparerOptions;
 
     enum class Status
     {
@@ -69,6 +73,11 @@ public:
     qint64 nextSnapshotInMs() const; //!< scheduled or throttled snapshot countdown, -1 = none
     //! The report (docs/compare-report.md): table, server, timing, counts, findings.
     QJsonObject report() const;
+    //! The table's page was rejected or the table answered 404 before any snapshot (CLI exit 2).
+    bool tableUnavailable() const;
+    //! No snapshot running, no suspicion pending and no re-fetch in flight or queued.
+    bool isSettled() const;
+    quint64 eventsSeen() const; //!< events of the table handed to the mirror
 
 signals:
     void statusChanged(bmon::TableComparer::Status status);
