@@ -28,12 +28,17 @@ constexpr KindName kKinds[] = {
     {FaultSpec::Kind::Reorder, "reorder"},
     {FaultSpec::Kind::Malformed, "malformed"},
     {FaultSpec::Kind::DropType, "drop-type"},
+    {FaultSpec::Kind::DuplicateType, "duplicate-type"},
+    {FaultSpec::Kind::ReorderType, "reorder-type"},
     {FaultSpec::Kind::Delay, "delay"},
     {FaultSpec::Kind::Close, "close"},
     {FaultSpec::Kind::Stall, "stall"},
     {FaultSpec::Kind::ExpireTokens, "expire-tokens"},
     {FaultSpec::Kind::Burst, "burst"},
     {FaultSpec::Kind::Restart, "restart"},
+    {FaultSpec::Kind::SilentUpdate, "silent-update"},
+    {FaultSpec::Kind::SilentCreate, "silent-create"},
+    {FaultSpec::Kind::SilentDelete, "silent-delete"},
 };
 
 QString kindName(FaultSpec::Kind kind)
@@ -84,14 +89,28 @@ bool isSendableCloseCode(int code)
 
 constexpr double kMaxSeconds = 7 * 24 * 3600;
 
+bool isServerWide(FaultSpec::Kind kind)
+{
+    switch (kind) {
+    case FaultSpec::Kind::Burst:
+    case FaultSpec::Kind::Restart:
+    case FaultSpec::Kind::SilentUpdate:
+    case FaultSpec::Kind::SilentCreate:
+    case FaultSpec::Kind::SilentDelete:
+        return true;
+    default:
+        return false;
+    }
+}
+
 } // namespace
 
 bool FaultSpec::isPerConnection() const
 {
+    if (isServerWide(kind))
+        return false;
     switch (kind) {
     case Kind::ExpireTokens:
-    case Kind::Burst:
-    case Kind::Restart:
         return false;
     default:
         return true;
@@ -164,13 +183,14 @@ std::optional<FaultSpec> FaultSpec::parse(const QString& specText, QString* erro
     }
     if (!known)
         return fail(tr("Unknown fault \"%1\" in \"%2\". Known faults: drop, duplicate, reorder, malformed, "
-                       "drop-type, delay, close, stall, expire-tokens, burst, restart.")
+                       "drop-type, duplicate-type, reorder-type, delay, close, stall, expire-tokens, burst, "
+                       "restart, silent-update, silent-create, silent-delete.")
                         .arg(name, specText));
 
-    auto needSep = [&](char c, const char* form) -> bool {
+    auto needSep = [&](char c, const QString& form) -> bool {
         if (sepChar != QLatin1Char(c) || arg.isEmpty()) {
             if (error)
-                *error = tr("Fault \"%1\": expected the form %2.").arg(specText, QLatin1String(form));
+                *error = tr("Fault \"%1\": expected the form %2.").arg(specText, form);
             return false;
         }
         return true;
@@ -193,7 +213,7 @@ std::optional<FaultSpec> FaultSpec::parse(const QString& specText, QString* erro
     case Kind::Duplicate:
     case Kind::Reorder:
     case Kind::Malformed: {
-        if (!needSep('=', "NAME=P"))
+        if (!needSep('=', QStringLiteral("NAME=P")))
             return std::nullopt;
         const auto p = parseDecimal(arg);
         if (!p || *p > 1.0)
@@ -202,12 +222,13 @@ std::optional<FaultSpec> FaultSpec::parse(const QString& specText, QString* erro
         spec.probability = *p;
         break;
     }
-    case Kind::DropType: {
-        if (!needSep('=', "drop-type=TYPE@N"))
-            return std::nullopt;
+    case Kind::DropType:
+    case Kind::DuplicateType:
+    case Kind::ReorderType: {
+        const QString form = name + QStringLiteral("=TYPE@N");
         const qsizetype a = arg.indexOf(u'@');
-        if (a <= 0)
-            return fail(tr("Fault \"%1\": expected the form drop-type=TYPE@N.").arg(specText));
+        if (sepChar != u'=' || a <= 0)
+            return fail(tr("Fault \"%1\": expected the form %2.").arg(specText, form));
         spec.messageType = arg.left(a).trimmed();
         const QByteArray type = spec.messageType.toUtf8();
         const quint16 id
@@ -216,8 +237,10 @@ std::optional<FaultSpec> FaultSpec::parse(const QString& specText, QString* erro
             return fail(
                 tr("Fault \"%1\": \"%2\" is not a Baserow message type.").arg(specText, spec.messageType));
         if (id == KnownType::Authentication || id == KnownType::PageAdd || id == KnownType::PageDiscard
-            || id == KnownType::PageRequest || id == KnownType::RemovePageRequest)
-            return fail(tr("Fault \"%1\": \"%2\" is a control message and is never dropped.")
+            || id == KnownType::PageRequest || id == KnownType::RemovePageRequest
+            || id == KnownType::ForceDisconnect)
+            return fail(tr("Fault \"%1\": \"%2\" is a control message; targeted faults act on broadcasts "
+                           "only.")
                             .arg(specText, spec.messageType));
         const auto n = parseCount(QStringView(arg).mid(a + 1).trimmed(), 1, 1000000000);
         if (!n)
@@ -226,7 +249,7 @@ std::optional<FaultSpec> FaultSpec::parse(const QString& specText, QString* erro
         break;
     }
     case Kind::Delay: {
-        if (!needSep('=', "delay=MS"))
+        if (!needSep('=', QStringLiteral("delay=MS")))
             return std::nullopt;
         const auto ms = parseCount(arg, 0, 600000);
         if (!ms)
@@ -236,7 +259,7 @@ std::optional<FaultSpec> FaultSpec::parse(const QString& specText, QString* erro
         break;
     }
     case Kind::Close: {
-        if (!needSep('=', "close=CODE@SECONDS"))
+        if (!needSep('=', QStringLiteral("close=CODE@SECONDS")))
             return std::nullopt;
         const qsizetype a = arg.indexOf(u'@');
         if (a <= 0)
@@ -253,13 +276,16 @@ std::optional<FaultSpec> FaultSpec::parse(const QString& specText, QString* erro
     }
     case Kind::Stall:
     case Kind::Restart:
-        if (!needSep('@', spec.kind == Kind::Stall ? "stall@SECONDS" : "restart@SECONDS"))
+    case Kind::SilentUpdate:
+    case Kind::SilentCreate:
+    case Kind::SilentDelete:
+        if (!needSep('@', name + QStringLiteral("@SECONDS")))
             return std::nullopt;
         if (!seconds(arg))
             return std::nullopt;
         break;
     case Kind::ExpireTokens:
-        if (!needSep('=', "expire-tokens=SECONDS"))
+        if (!needSep('=', QStringLiteral("expire-tokens=SECONDS")))
             return std::nullopt;
         if (!seconds(arg))
             return std::nullopt;
@@ -267,7 +293,7 @@ std::optional<FaultSpec> FaultSpec::parse(const QString& specText, QString* erro
             return fail(tr("Fault \"%1\": tokens must live more than 0 seconds.").arg(specText));
         break;
     case Kind::Burst: {
-        if (!needSep('=', "burst=N@SECONDS"))
+        if (!needSep('=', QStringLiteral("burst=N@SECONDS")))
             return std::nullopt;
         const qsizetype a = arg.indexOf(u'@');
         if (a <= 0)
@@ -282,7 +308,7 @@ std::optional<FaultSpec> FaultSpec::parse(const QString& specText, QString* erro
     }
     }
 
-    if (spec.kind == Kind::Burst || spec.kind == Kind::Restart) {
+    if (isServerWide(spec.kind)) {
         if (spec.connection > 0 || !spec.userEmail.isEmpty())
             return fail(tr("Fault \"%1\": %2 acts on the whole server and takes no conn= or user= scope.")
                             .arg(specText, name));
@@ -310,6 +336,8 @@ QString FaultSpec::toString() const
     case Kind::Malformed:
         return QString(scope + name + u'=' + formatNumber(probability));
     case Kind::DropType:
+    case Kind::DuplicateType:
+    case Kind::ReorderType:
         return QString(scope + name + u'=' + messageType + u'@' + QString::number(count));
     case Kind::Delay:
         return QString(scope + name + u'=' + QString::number(delayMs));
@@ -317,6 +345,9 @@ QString FaultSpec::toString() const
         return QString(scope + name + u'=' + QString::number(closeCode) + u'@' + formatNumber(seconds));
     case Kind::Stall:
     case Kind::Restart:
+    case Kind::SilentUpdate:
+    case Kind::SilentCreate:
+    case Kind::SilentDelete:
         return QString(scope + name + u'@' + formatNumber(seconds));
     case Kind::ExpireTokens:
         return QString(scope + name + u'=' + formatNumber(seconds));

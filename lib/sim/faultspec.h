@@ -18,9 +18,12 @@ namespace bmon::sim {
  *
  * Targeted knobs (for compare tests, deterministic): drop-type drops the Nth message of TYPE to
  * a connection; duplicate-type delivers it twice in a row; reorder-type holds it back and
- * delivers it right after the next broadcast to that connection. The silent-* knobs change the
- * data "behind the server's back" once, SECONDS after start: a seeded row of the first table
- * (CRM → Customers) updated, created or deleted with no broadcast at all.
+ * delivers it right after the next broadcast to that connection (or after one second when none
+ * follows, so nothing is lost). N counts the broadcasts of TYPE sent to that connection since it
+ * opened; control frames (authentication, page_add, page_discard, force_disconnect) never count
+ * and cannot be targeted. The silent-* knobs change the data "behind the server's back" once,
+ * SECONDS after start: a seeded row of the first table (CRM → Customers) updated, created or
+ * deleted with no broadcast at all.
  */
 struct FaultSpec
 {

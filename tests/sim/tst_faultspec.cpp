@@ -22,6 +22,24 @@ private slots:
         QTest::newRow("malformed") << u"malformed=0"_s << int(Kind::Malformed) << u"malformed=0"_s;
         QTest::newRow("drop-type") << u"drop-type=rows_updated@3"_s << int(Kind::DropType)
                                    << u"drop-type=rows_updated@3"_s;
+        QTest::newRow("duplicate-type") << u"duplicate-type=rows_created@1"_s << int(Kind::DuplicateType)
+                                        << u"duplicate-type=rows_created@1"_s;
+        QTest::newRow("reorder-type") << u"reorder-type=rows_updated@12"_s << int(Kind::ReorderType)
+                                      << u"reorder-type=rows_updated@12"_s;
+        QTest::newRow("scoped duplicate-type")
+            << u"conn=2:duplicate-type=rows_deleted@2"_s << int(Kind::DuplicateType)
+            << u"conn=2:duplicate-type=rows_deleted@2"_s;
+        QTest::newRow("user reorder-type")
+            << u"user=bob@example.com:reorder-type=field_created@1"_s << int(Kind::ReorderType)
+            << u"user=bob@example.com:reorder-type=field_created@1"_s;
+        QTest::newRow("type spaces") << u"drop-type= rows_updated @ 4"_s << int(Kind::DropType)
+                                     << u"drop-type=rows_updated@4"_s;
+        QTest::newRow("silent-update")
+            << u"silent-update@2"_s << int(Kind::SilentUpdate) << u"silent-update@2"_s;
+        QTest::newRow("silent-create")
+            << u"silent-create@0.5"_s << int(Kind::SilentCreate) << u"silent-create@0.5"_s;
+        QTest::newRow("silent-delete")
+            << u"silent-delete@0"_s << int(Kind::SilentDelete) << u"silent-delete@0"_s;
         QTest::newRow("delay") << u"delay=250"_s << int(Kind::Delay) << u"delay=250"_s;
         QTest::newRow("close") << u"close=4000@0.3"_s << int(Kind::Close) << u"close=4000@0.3"_s;
         QTest::newRow("close 1001") << u"close=1001@2"_s << int(Kind::Close) << u"close=1001@2"_s;
@@ -62,6 +80,18 @@ private slots:
         f = FaultSpec::parse(u"drop-type=rows_created@2"_s, &error);
         QCOMPARE(f->messageType, u"rows_created"_s);
         QCOMPARE(f->count, 2);
+        f = FaultSpec::parse(u"reorder-type=rows_deleted@7"_s, &error);
+        QCOMPARE(f->messageType, u"rows_deleted"_s);
+        QCOMPARE(f->count, 7);
+        QVERIFY(f->isPerConnection());
+        f = FaultSpec::parse(u"duplicate-type=rows_updated@1"_s, &error);
+        QCOMPARE(f->count, 1);
+        QVERIFY(f->isPerConnection());
+        f = FaultSpec::parse(u"silent-delete@1.25"_s, &error);
+        QCOMPARE(f->seconds, 1.25);
+        QVERIFY(!f->isPerConnection()); // server-wide: no FaultPlan ever sees it
+        QVERIFY(!FaultSpec::parse(u"silent-update@3"_s, &error)->isPerConnection());
+        QVERIFY(!FaultSpec::parse(u"silent-create@3"_s, &error)->isPerConnection());
         f = FaultSpec::parse(u"conn=3:stall@2"_s, &error);
         QCOMPARE(f->connection, 3);
         QVERIFY(f->appliesTo(3, QString()));
@@ -100,6 +130,27 @@ private slots:
         QTest::newRow("bad email") << u"user=bob:drop=1"_s << u"bob"_s;
         QTest::newRow("scope without colon") << u"conn=1"_s << u"':'"_s;
         QTest::newRow("burst zero") << u"burst=0@1"_s << u"N"_s;
+        QTest::newRow("duplicate-type no @")
+            << u"duplicate-type=rows_updated"_s << u"duplicate-type=TYPE@N"_s;
+        QTest::newRow("reorder-type no @") << u"reorder-type=rows_updated"_s << u"reorder-type=TYPE@N"_s;
+        QTest::newRow("reorder-type @ form") << u"reorder-type@3"_s << u"reorder-type=TYPE@N"_s;
+        QTest::newRow("duplicate-type no type") << u"duplicate-type=@3"_s << u"duplicate-type=TYPE@N"_s;
+        QTest::newRow("duplicate-type zero") << u"duplicate-type=rows_created@0"_s << u"N must"_s;
+        QTest::newRow("reorder-type negative") << u"reorder-type=rows_created@-1"_s << u"N must"_s;
+        QTest::newRow("reorder-type not a number") << u"reorder-type=rows_created@two"_s << u"N must"_s;
+        QTest::newRow("reorder-type fraction") << u"reorder-type=rows_created@1.5"_s << u"N must"_s;
+        QTest::newRow("duplicate-type unknown") << u"duplicate-type=rows_moved@1"_s << u"rows_moved"_s;
+        QTest::newRow("duplicate-type control")
+            << u"duplicate-type=authentication@1"_s << u"control message"_s;
+        QTest::newRow("reorder-type control") << u"reorder-type=page_discard@1"_s << u"control message"_s;
+        QTest::newRow("drop-type force_disconnect")
+            << u"drop-type=force_disconnect@1"_s << u"control message"_s;
+        QTest::newRow("silent-update =") << u"silent-update=2"_s << u"silent-update@SECONDS"_s;
+        QTest::newRow("silent-create bare") << u"silent-create"_s << u"silent-create@SECONDS"_s;
+        QTest::newRow("silent-delete seconds") << u"silent-delete@later"_s << u"later"_s;
+        QTest::newRow("silent-update conn") << u"conn=1:silent-update@1"_s << u"scope"_s;
+        QTest::newRow("silent-create user") << u"user=a@b.c:silent-create@1"_s << u"scope"_s;
+        QTest::newRow("silent-delete conn") << u"conn=2:silent-delete@0"_s << u"scope"_s;
     }
     void invalid()
     {
