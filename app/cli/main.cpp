@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // baserow-monitor-cli: the headless Baserow Monitor.
 #include "clioptions.h"
+#include "comparecommand.h"
 #include "exitcode.h"
 #include "signalwatcher.h"
 #include "simulatecommand.h"
@@ -26,6 +27,7 @@ QString usage()
         "\n"
         "Commands:\n"
         "  watch      log in and print every realtime event (text or JSON Lines)\n"
+        "  compare    check a table's realtime events against the server's rows\n"
         "  simulate   run the built-in Baserow simulator\n"
         "\n"
         "Options:\n"
@@ -78,6 +80,8 @@ int main(int argc, char** argv)
     }
     if (command == QLatin1String("watch"))
         return run<cli::WatchCommand>(app, args);
+    if (command == QLatin1String("compare"))
+        return run<cli::CompareCommand>(app, args);
     if (command == QLatin1String("simulate"))
         return run<cli::SimulateCommand>(app, args);
     cli::printError(QCoreApplication::translate("main", "unknown command \"%1\" (try --help)").arg(command));
