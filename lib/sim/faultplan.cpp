@@ -76,21 +76,45 @@ double FaultPlan::draw()
     return double(m_rng() >> 11) * (1.0 / 9007199254740992.0);
 }
 
+namespace {
+bool isTargeted(FaultSpec::Kind kind)
+{
+    return kind == FaultSpec::Kind::DropType || kind == FaultSpec::Kind::DuplicateType
+        || kind == FaultSpec::Kind::ReorderType;
+}
+} // namespace
+
 void FaultPlan::deliver(QStringView type, const QString& text)
 {
+    // Count once per frame (not once per knob), before any other fault looks at it.
+    int nth = 0;
+    for (const FaultSpec& f : std::as_const(m_faults)) {
+        if (isTargeted(f.kind) && f.messageType == type) {
+            nth = ++m_typeCounts[type.toString()];
+            break;
+        }
+    }
+    const QString label = nth > 0 ? QStringLiteral("%1 #%2").arg(type.toString()).arg(nth) : QString();
+
     bool duplicate = false;
     bool reorder = false;
+    bool duplicateType = false;
+    bool reorderType = false;
     std::optional<Item> malformed;
     for (const FaultSpec& f : std::as_const(m_faults)) {
+        const bool hit = nth > 0 && f.count == nth && f.messageType == type;
         switch (f.kind) {
         case FaultSpec::Kind::DropType:
-            if (f.messageType == type) {
-                const int n = ++m_typeCounts[f.messageType];
-                if (n == f.count) {
-                    emit applied(tr("dropped %1 #%2").arg(type.toString()).arg(n));
-                    return;
-                }
+            if (hit) {
+                emit applied(tr("dropped %1 (drop-type)").arg(label));
+                return;
             }
+            break;
+        case FaultSpec::Kind::DuplicateType:
+            duplicateType = duplicateType || hit;
+            break;
+        case FaultSpec::Kind::ReorderType:
+            reorderType = reorderType || hit;
             break;
         case FaultSpec::Kind::Drop:
             if (draw() < f.probability) {
@@ -130,26 +154,42 @@ void FaultPlan::deliver(QStringView type, const QString& text)
     }
     if (malformed)
         output(*malformed);
+    if (reorderType) {
+        // A frame already held has now been followed by a broadcast (this one): it goes first.
+        releaseHeld(label);
+        emit applied(tr("held back %1 until the next broadcast (reorder-type)").arg(label));
+        hold(text, label);
+        return;
+    }
     if (reorder && !m_held) {
         emit applied(tr("held back %1 (reorder)").arg(type.toString()));
-        m_held = text;
-        m_heldTimer = m_clock->schedule(kHeldFlushMs, this, [this]() {
-            m_heldTimer = 0;
-            releaseHeld();
-        });
+        hold(text, QString());
         return;
     }
     Item item;
     item.text = text;
     output(item);
-    if (duplicate) {
+    if (duplicateType) {
+        emit applied(tr("duplicated %1 (duplicate-type)").arg(label));
+        output(item);
+    } else if (duplicate) {
         emit applied(tr("duplicated %1").arg(type.toString()));
         output(item);
     }
-    releaseHeld();
+    releaseHeld(label.isEmpty() ? type : QStringView(label));
 }
 
-void FaultPlan::releaseHeld()
+void FaultPlan::hold(const QString& text, const QString& label)
+{
+    m_held = Held {text, label};
+    // Nothing is lost: with no later broadcast the frame goes out on its own.
+    m_heldTimer = m_clock->schedule(kHeldFlushMs, this, [this]() {
+        m_heldTimer = 0;
+        releaseHeld(QStringView());
+    });
+}
+
+void FaultPlan::releaseHeld(QStringView successor)
 {
     if (!m_held)
         return;
@@ -157,9 +197,18 @@ void FaultPlan::releaseHeld()
         m_clock->cancel(m_heldTimer);
     m_heldTimer = 0;
     Item item;
-    item.text = *m_held;
+    item.text = m_held->text;
+    const QString label = m_held->label;
     m_held.reset();
     output(item);
+    if (label.isEmpty())
+        return;
+    if (successor.isNull())
+        emit applied(tr("released %1 after %2 ms with no later broadcast (reorder-type)")
+                         .arg(label)
+                         .arg(kHeldFlushMs));
+    else
+        emit applied(tr("delivered %1 after %2 (reorder-type)").arg(label, successor.toString()));
 }
 
 void FaultPlan::output(Item item)

@@ -20,9 +20,15 @@ namespace bmon::sim {
 
 /*!
  * The faults of one WebSocket connection: what happens to each broadcast frame on its way out
- * (drop, drop-type, duplicate, reorder, malformed extras, delay) and the timed ones (close@,
- * stall@). Decisions come from a PRNG seeded from (seed, connection number), so a run with the
- * same seed and the same traffic makes the same decisions.
+ * (drop, duplicate, reorder, malformed extras, delay, and the targeted drop-type, duplicate-type,
+ * reorder-type) and the timed ones (close@, stall@). Decisions come from a PRNG seeded from
+ * (seed, connection number), so a run with the same seed and the same traffic makes the same
+ * decisions.
+ *
+ * Targeted knobs count the broadcasts of each type this connection is sent, 1-based, from the
+ * connection's opening (a reconnect starts again at 1). Control frames (authentication,
+ * page_add, page_discard, force_disconnect) never pass through the plan and never count; every
+ * broadcast counts before any other fault acts on it, so drop=P cannot shift the numbering.
  */
 class FaultPlan : public QObject
 {
@@ -58,10 +64,16 @@ private:
         QString text;
         QByteArray bytes;
     };
+    struct Held
+    {
+        QString text;
+        QString label; //!< "rows_updated #2" for targeted holds, empty for reorder=P
+    };
     double draw();
     void output(Item item);
     void pump();
-    void releaseHeld();
+    void hold(const QString& text, const QString& label);
+    void releaseHeld(QStringView successor);
 
     QList<FaultSpec> m_faults;
     int m_connection;
@@ -72,7 +84,7 @@ private:
     QHash<QString, int> m_typeCounts;
     std::deque<Item> m_queue;
     quint64 m_pumpTimer = 0;
-    std::optional<QString> m_held;
+    std::optional<Held> m_held;
     quint64 m_heldTimer = 0;
     QList<quint64> m_timers;
 };
