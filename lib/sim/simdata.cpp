@@ -420,6 +420,47 @@ void SimData::seed(const SeedOptions& options)
         if (!row.cells.contains(107))
             row.cells.insert(107, PyArray {});
     }
+    if (options.customerRows > 0)
+        resizeCustomers(options.customerRows);
+}
+
+void SimData::resizeCustomers(int rowCount)
+{
+    SimTable& t = tables[21];
+    const int seeded = t.seedRowCount;
+    std::mt19937_64 rng(0xc0ffee21);
+    SampleData sample(rng);
+    for (int i = seeded + 1; i <= rowCount; ++i) {
+        SimRow row;
+        row.id = i;
+        row.order = RowOrder::fromInt(i);
+        for (const SimField& f : t.fields)
+            row.cells.insert(
+                f.id, f.type == QLatin1String("link_row") ? PyValue(PyArray {}) : sample.value(t, f, i));
+        t.rows.insert(row.id, row);
+    }
+    // Fewer rows: the others go, with the links to them (ids are never reused).
+    for (qint64 id = rowCount + 1; id <= seeded; ++id)
+        t.rows.remove(id);
+    if (rowCount < seeded) {
+        for (SimTable& other : tables) {
+            for (const SimField& f : other.fields) {
+                if (f.type != QLatin1String("link_row") || f.linkTableId != 21)
+                    continue;
+                for (SimRow& row : other.rows) {
+                    PyArray kept;
+                    for (const PyValue& v : row.cells.value(f.id).array()) {
+                        if (v.toInt() <= rowCount)
+                            kept.append(v);
+                    }
+                    row.cells.insert(f.id, kept);
+                }
+            }
+        }
+    }
+    t.seedRowCount = rowCount;
+    t.nextRowId = rowCount + 1;
+    invalidateOrder(21);
 }
 
 } // namespace bmon::sim

@@ -144,6 +144,9 @@ public:
         QString email;
         QString password;
         int collaborators = 3;
+        //! Rows of CRM → Customers (table 21); 0 = the default 120. Extra rows come from their
+        //! own PRNG after everything else, so the other tables and the first rows stay the same.
+        int customerRows = 0;
     };
 
     void seed(const SeedOptions& options);
@@ -192,6 +195,8 @@ public:
     }
 
 private:
+    void resizeCustomers(int rowCount);
+
     QHash<int, QList<qint64>> m_sortedCache;
 };
 

@@ -4,9 +4,11 @@
 #include "core/clock.h"
 #include "core/logging.h"
 #include "core/redact.h"
+#include "sim/faultplan.h"
 #include "sim/httpserver.h"
 #include "sim/realtimehub.h"
 #include "sim/restapi.h"
+#include "sim/sampledata.h"
 #include "sim/serializer.h"
 #include "sim/simcontext.h"
 #include "sim/simdata.h"
@@ -25,6 +27,8 @@ namespace {
 constexpr int kBurstSlice = 200; // events per event-loop turn during a burst
 constexpr qint64 kBurstBackpressureBytes = 4 * 1024 * 1024;
 constexpr int kRestartRetries = 50;
+constexpr int kFirstTable = 21; // CRM → Customers: where the silent-* knobs act
+constexpr quint64 kSilentStream = 0xfffffffeULL; // PRNG stream of the out-of-band changes
 } // namespace
 
 class SimulatorPrivate
@@ -51,7 +55,9 @@ public:
         ops = std::make_unique<SimOperations>(&ctx);
         ctx.ops = ops.get();
         rest = std::make_unique<RestApi>(&ctx);
-        data.seed({this->options.email, this->options.password, this->options.users});
+        data.seed({this->options.email, this->options.password, this->options.users,
+            qMax(0, this->options.customerRows)});
+        silentRng.seed(mixSeed(this->options.seed, kSilentStream));
     }
 
     Simulator* q;
@@ -70,6 +76,110 @@ public:
     quint16 port = 0;
     QList<Clock::TimerId> timers;
     qint64 burstRemaining = 0;
+    std::mt19937_64 silentRng; //!< row and value choices of the out-of-band changes
+
+    qint64 pickRow(int tableId)
+    {
+        const QList<qint64>& ids = data.sortedRowIds(tableId);
+        return ids.isEmpty() ? 0 : ids.at(qsizetype(silentRng() % quint64(ids.size())));
+    }
+
+    //! A realistic new value (never the current one) in a seeded non-link cell; "" when no row.
+    QString silentUpdate(int tableId)
+    {
+        SimTable* t = data.table(tableId);
+        const qint64 rowId = t ? pickRow(tableId) : 0;
+        QList<const SimField*> editable;
+        if (t) {
+            for (const SimField& f : t->fields) {
+                if (f.type != QLatin1String("link_row"))
+                    editable.append(&f);
+            }
+        }
+        if (!rowId || editable.isEmpty())
+            return QString();
+        const SimField* f = editable.at(qsizetype(silentRng() % quint64(editable.size())));
+        SampleData sample(silentRng);
+        SimRow& row = t->rows[rowId];
+        const PyValue old = row.cells.value(f->id);
+        PyValue value = old;
+        for (int i = 0; i < 64 && value.pyEquals(old); ++i) // an unchanged value would prove nothing
+            value = sample.randomValue(*t, *f);
+        row.cells.insert(f->id, value);
+        return QStringLiteral("table %1 row %2 field_%3").arg(tableId).arg(rowId).arg(f->id);
+    }
+
+    qint64 silentCreate(int tableId)
+    {
+        SimTable* t = data.table(tableId);
+        if (!t)
+            return 0;
+        SampleData sample(silentRng);
+        qint64 maxOrder = 0;
+        for (const SimRow& r : std::as_const(t->rows))
+            maxOrder = qMax(maxOrder, r.order.floorInt());
+        SimRow row;
+        row.id = t->nextRowId++;
+        row.order = RowOrder::fromInt(maxOrder + 1);
+        for (const SimField& f : t->fields) {
+            if (f.type == QLatin1String("link_row"))
+                row.cells.insert(f.id, PyArray {});
+            else
+                row.cells.insert(f.id, f.primary ? sample.value(*t, f, 0) : sample.randomValue(*t, f));
+        }
+        t->rows.insert(row.id, row);
+        data.invalidateOrder(tableId);
+        return row.id;
+    }
+
+    bool silentDelete(int tableId, qint64 rowId)
+    {
+        SimTable* t = data.table(tableId);
+        if (!t || !t->rows.contains(rowId))
+            return false;
+        const SimRow row = t->rows.take(rowId);
+        // The other side of a two-way link forgets the row too, as in Baserow, and just as quietly.
+        for (const SimField& f : std::as_const(t->fields)) {
+            SimTable* target = f.linkRelatedFieldId ? data.table(f.linkTableId) : nullptr;
+            if (!target)
+                continue;
+            for (const PyValue& linked : row.cells.value(f.id).array()) {
+                auto other = target->rows.find(linked.toInt());
+                if (other == target->rows.end())
+                    continue;
+                PyArray kept;
+                for (const PyValue& v : other->cells.value(f.linkRelatedFieldId).array()) {
+                    if (v.toInt() != rowId)
+                        kept.append(v);
+                }
+                other->cells.insert(f.linkRelatedFieldId, kept);
+            }
+        }
+        data.rowCommentCounts.remove(SimData::rowKey(tableId, rowId));
+        data.invalidateOrder(tableId);
+        return true;
+    }
+
+    void silentFault(FaultSpec::Kind kind)
+    {
+        QString what;
+        if (kind == FaultSpec::Kind::SilentUpdate) {
+            const QString cell = silentUpdate(kFirstTable);
+            if (!cell.isEmpty())
+                what = QStringLiteral("silent-update: %1").arg(cell);
+        } else if (kind == FaultSpec::Kind::SilentCreate) {
+            if (const qint64 id = silentCreate(kFirstTable))
+                what = QStringLiteral("silent-create: table %1 row %2").arg(kFirstTable).arg(id);
+        } else if (const qint64 id = pickRow(kFirstTable); id && silentDelete(kFirstTable, id)) {
+            what = QStringLiteral("silent-delete: table %1 row %2").arg(kFirstTable).arg(id);
+        }
+        if (what.isEmpty()) {
+            qCWarning(lcSim) << "out-of-band change skipped: the first table has no rows";
+            return;
+        }
+        qCInfo(lcSim) << what;
+        emit q->faultApplied(0, what);
+    }
 
     bool relayNeeded() const
     {
@@ -148,6 +258,10 @@ public:
             const qint64 ms = qint64(f.seconds * 1000);
             if (f.kind == FaultSpec::Kind::Restart) {
                 timers.append(ctx.clock->schedule(ms, q, [this]() { restart(300); }));
+            } else if (f.kind == FaultSpec::Kind::SilentUpdate || f.kind == FaultSpec::Kind::SilentCreate
+                || f.kind == FaultSpec::Kind::SilentDelete) {
+                const FaultSpec::Kind kind = f.kind;
+                timers.append(ctx.clock->schedule(ms, q, [this, kind]() { silentFault(kind); }));
             } else if (f.kind == FaultSpec::Kind::Burst) {
                 const int count = f.count;
                 timers.append(ctx.clock->schedule(ms, q, [this, count]() {
@@ -319,6 +433,16 @@ void Simulator::silentlyUpdateCell(int tableId, int rowId, int fieldId, const QJ
         return;
     }
     table->rows[rowId].cells.insert(fieldId, stored);
+}
+
+qint64 Simulator::silentlyCreateRow(int tableId)
+{
+    return d->silentCreate(tableId);
+}
+
+bool Simulator::silentlyDeleteRow(int tableId, qint64 rowId)
+{
+    return d->silentDelete(tableId, rowId);
 }
 
 void Simulator::collaboratorUpdateRow(int tableId, int rowId)

@@ -38,8 +38,9 @@ struct SimulatorOptions
     //! Route every WebSocket through the stall relay so stallAll() can stall any connection.
     //! Without it only a configured stall fault turns the relay on (the direct path is faster).
     bool relayAll = false;
-    //! Rows of the first table (CRM → Customers, id 21); 0 = the seeded 180. Benchmarks and
-    //! snapshot tests grow it (e.g. 10,000); extra rows get seeded values like the others.
+    //! Rows of the first table (CRM → Customers, id 21); 0 = the seeded 120. Benchmarks and
+    //! snapshot tests grow it (e.g. 10,000); extra rows get seeded values like the others
+    //! (ids 121…N; the other tables and rows 1-120 stay as in the default data).
     int customerRows = 0;
     //! Time source for tokens, timers and the generator; nullptr = Clock::system().
     Clock* clock = nullptr;
@@ -98,6 +99,9 @@ signals:
     void connectionOpened(int connectionNumber, const QString& userEmail);
     void connectionClosed(int connectionNumber, int closeCode);
     void requestHandled(const QString& method, const QString& path, int status); //!< path without query
+    //! \a connectionNumber 0 for server-wide faults. The silent-* knobs report
+    //! "silent-update: table 21 row R field_F", "silent-create: table 21 row R" and
+    //! "silent-delete: table 21 row R".
     void faultApplied(int connectionNumber, const QString& description);
 
 private:

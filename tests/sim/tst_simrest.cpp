@@ -5,6 +5,7 @@
 #include "core/jwt.h"
 #include "sim/simulator.h"
 
+#include <QElapsedTimer>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -371,6 +372,64 @@ private slots:
                                       .toObject();
         QCOMPARE(named.value(u"Name"_s).toString(), u"Initech"_s);
         QVERIFY(!named.contains(u"field_101"_s));
+    }
+
+    void customerRows()
+    {
+        // 10,000 rows of Customers through DRF paging: follow `next` to the end.
+        SimulatorOptions options;
+        options.customerRows = 10000;
+        Simulator& sim = start(Profile::V1_35, options);
+        const QByteArray token = simtest::login(m_nam, sim);
+        QElapsedTimer timer;
+        timer.start();
+        QSet<int> ids;
+        int pages = 0;
+        QUrl next = url(u"/api/database/rows/table/21/?size=200"_s);
+        QJsonObject row120;
+        while (next.isValid() && pages < 60) {
+            const HttpResult page = http(m_nam, "GET", next, {}, auth(token));
+            QCOMPARE(page.status, 200);
+            const QJsonObject o = page.obj();
+            QCOMPARE(o.value(u"count"_s).toInt(), 10000);
+            const QJsonArray results = o.value(u"results"_s).toArray();
+            QCOMPARE(results.size(), 200);
+            for (const QJsonValue& v : results) {
+                ids.insert(v.toObject().value(u"id"_s).toInt());
+                if (v.toObject().value(u"id"_s).toInt() == 120)
+                    row120 = v.toObject();
+            }
+            ++pages;
+            next = o.value(u"next"_s).isNull() ? QUrl() : QUrl(o.value(u"next"_s).toString());
+        }
+        const qint64 ms = timer.elapsed();
+        qInfo("customerRows: 50 pages of 200 rows (10,000) listed in %lld ms", ms);
+        QCOMPARE(pages, 50);
+        QCOMPARE(ids.size(), 10000);
+        QCOMPARE(*std::min_element(ids.cbegin(), ids.cend()), 1);
+        QCOMPARE(*std::max_element(ids.cbegin(), ids.cend()), 10000);
+        const HttpResult last = get(u"/api/database/rows/table/21/10000/"_s, token);
+        QCOMPARE(last.status, 200);
+        QVERIFY(!last.obj().value(u"field_101"_s).toString().isEmpty());
+        // The seeded rows stay as in the default data; new rows continue after the grown table.
+        cleanup();
+        start(Profile::V1_35);
+        const QByteArray defaultToken = simtest::login(m_nam, *m_sim);
+        QCOMPARE(get(u"/api/database/rows/table/21/120/"_s, defaultToken).obj(), row120);
+        cleanup();
+        start(Profile::V1_35, options);
+        const QByteArray again = simtest::login(m_nam, *m_sim);
+        QCOMPARE(get(u"/api/database/rows/table/21/10000/"_s, again).obj(), last.obj()); // seeded
+        const HttpResult created
+            = send("POST", u"/api/database/rows/table/21/"_s, QJsonObject {{u"field_101"_s, u"N"_s}}, again);
+        QCOMPARE(created.obj().value(u"id"_s).toInt(), 10001);
+        // Fewer rows than the default also works.
+        cleanup();
+        options.customerRows = 10;
+        start(Profile::V1_35, options);
+        const QByteArray small = simtest::login(m_nam, *m_sim);
+        QCOMPARE(get(u"/api/database/rows/table/21/?size=200"_s, small).obj().value(u"count"_s).toInt(), 10);
+        QCOMPARE(get(u"/api/database/rows/table/21/11/"_s, small).status, 404);
     }
 
     void rowCrud_data() { addProfiles(); }
