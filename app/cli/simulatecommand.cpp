@@ -15,6 +15,10 @@
 
 namespace bmon::cli {
 
+namespace {
+constexpr int kMaxCustomerRows = 1000000; // a typo should not eat the machine's memory
+} // namespace
+
 SimulateCommand::SimulateCommand(QObject* parent) : QObject(parent)
 { }
 
@@ -46,15 +50,20 @@ int SimulateCommand::start(const QStringList& arguments)
         QStringLiteral("tls"), tr("Serve HTTPS/WSS with a freshly generated self-signed certificate."));
     const QCommandLineOption certOut(QStringLiteral("cert-out"),
         tr("With --tls: write the certificate (PEM) to FILE, for clients' --ca-cert."), tr("FILE"));
+    const QCommandLineOption customerRows(QStringLiteral("customer-rows"),
+        tr("Rows of the first table, CRM → Customers (default 120; extra rows get seeded values)."), tr("N"),
+        QStringLiteral("0"));
     const QCommandLineOption fault(QStringLiteral("fault"),
-        tr("A fault to inject, repeatable: drop=P, duplicate=P, reorder=P, drop-type=TYPE@N, "
-           "delay=MS, close=CODE@SECONDS, stall@SECONDS, expire-tokens=SECONDS, malformed=P, "
-           "burst=N@SECONDS, restart@SECONDS; prefix conn=N: or user=EMAIL: to target."),
+        tr("A fault to inject, repeatable: drop=P, duplicate=P, reorder=P, malformed=P, "
+           "drop-type=TYPE@N, duplicate-type=TYPE@N, reorder-type=TYPE@N, delay=MS, "
+           "close=CODE@SECONDS, stall@SECONDS, expire-tokens=SECONDS, burst=N@SECONDS, "
+           "restart@SECONDS, silent-update@SECONDS, silent-create@SECONDS, silent-delete@SECONDS; "
+           "prefix conn=N: or user=EMAIL: to target a connection's faults."),
         tr("SPEC"));
     const QCommandLineOption verbose(
         QStringLiteral("verbose"), tr("Log connections, requests and applied faults to stderr."));
-    parser.addOptions(
-        {host, port, profile, rate, users, seed, email, password, tls, certOut, fault, verbose});
+    parser.addOptions({host, port, profile, rate, users, seed, email, password, tls, certOut, customerRows,
+        fault, verbose});
 
     if (const auto code = parseArguments(parser, QStringLiteral("simulate"), arguments))
         return *code;
@@ -95,6 +104,11 @@ int SimulateCommand::start(const QStringList& arguments)
             return ExitBadArguments;
         }
     }
+    options.customerRows = parser.value(customerRows).toInt(&ok);
+    if (!ok || options.customerRows < 0 || options.customerRows > kMaxCustomerRows) {
+        printError(tr("--customer-rows must be a number from 0 to %1").arg(kMaxCustomerRows));
+        return ExitBadArguments;
+    }
     if (parser.isSet(email))
         options.email = parser.value(email);
     if (parser.isSet(password))
@@ -126,9 +140,16 @@ int SimulateCommand::start(const QStringList& arguments)
             [](const QString& method, const QString& path, int status) {
                 printInfo(QStringLiteral("%1 %2 → %3").arg(method, path).arg(status));
             });
-        connect(m_simulator.get(), &sim::Simulator::faultApplied, this,
-            [](int n, const QString& what) { printInfo(tr("fault on connection %1: %2").arg(n).arg(what)); });
+        connect(m_simulator.get(), &sim::Simulator::faultApplied, this, [](int n, const QString& what) {
+            if (n > 0)
+                printInfo(tr("fault on connection %1: %2").arg(n).arg(what));
+        });
     }
+    // Server-wide faults are always told: a silent-* change is otherwise invisible by design.
+    connect(m_simulator.get(), &sim::Simulator::faultApplied, this, [](int n, const QString& what) {
+        if (n == 0)
+            printInfo(tr("server fault: %1").arg(what));
+    });
     QString error;
     if (!m_simulator->start(&error)) {
         printError(tr("cannot start the simulator: %1").arg(error));
