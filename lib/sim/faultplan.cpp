@@ -155,8 +155,8 @@ void FaultPlan::deliver(QStringView type, const QString& text)
     if (malformed)
         output(*malformed);
     if (reorderType) {
-        // A frame already held has now been followed by a broadcast (this one): it goes first.
-        releaseHeld(label);
+        // Only one frame is held at a time: an earlier one goes out now, in this one's place.
+        releaseHeld(label, true);
         emit applied(tr("held back %1 until the next broadcast (reorder-type)").arg(label));
         hold(text, label);
         return;
@@ -176,7 +176,7 @@ void FaultPlan::deliver(QStringView type, const QString& text)
         emit applied(tr("duplicated %1").arg(type.toString()));
         output(item);
     }
-    releaseHeld(label.isEmpty() ? type : QStringView(label));
+    releaseHeld(label.isEmpty() ? type : QStringView(label), false);
 }
 
 void FaultPlan::hold(const QString& text, const QString& label)
@@ -185,11 +185,11 @@ void FaultPlan::hold(const QString& text, const QString& label)
     // Nothing is lost: with no later broadcast the frame goes out on its own.
     m_heldTimer = m_clock->schedule(kHeldFlushMs, this, [this]() {
         m_heldTimer = 0;
-        releaseHeld(QStringView());
+        releaseHeld(QStringView(), false);
     });
 }
 
-void FaultPlan::releaseHeld(QStringView successor)
+void FaultPlan::releaseHeld(QStringView successor, bool successorHeld)
 {
     if (!m_held)
         return;
@@ -203,7 +203,10 @@ void FaultPlan::releaseHeld(QStringView successor)
     output(item);
     if (label.isEmpty())
         return;
-    if (successor.isNull())
+    if (successorHeld)
+        emit applied(tr("released %1 as %2 is held back in its place (reorder-type)")
+                         .arg(label, successor.toString()));
+    else if (successor.isNull())
         emit applied(tr("released %1 after %2 ms with no later broadcast (reorder-type)")
                          .arg(label)
                          .arg(kHeldFlushMs));

@@ -73,7 +73,9 @@ private:
     void output(Item item);
     void pump();
     void hold(const QString& text, const QString& label);
-    void releaseHeld(QStringView successor);
+    //! Sends the held frame; \a successor names the frame that released it (null: the timer),
+    //! \a successorHeld when that frame is itself being held back.
+    void releaseHeld(QStringView successor, bool successorHeld);
 
     QList<FaultSpec> m_faults;
     int m_connection;

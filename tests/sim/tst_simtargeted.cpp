@@ -222,6 +222,29 @@ private slots:
             u"released rows_updated #2 after 1000 ms with no later broadcast (reorder-type)"_s);
     }
 
+    void reorderTypeBackToBack()
+    {
+        // One frame is held at a time: #2 goes out when #3 takes its place, #3 after #4.
+        SimulatorOptions options;
+        options.faults = knobs({u"reorder-type=rows_updated@2"_s, u"reorder-type=rows_updated@3"_s});
+        Simulator& sim = start(options);
+        QSignalSpy applied(&sim, &Simulator::faultApplied);
+        const QByteArray jwt = login(m_nam, sim);
+        WsClient& c = client(jwt);
+        QVERIFY(subscribe(c, 21));
+        for (int row = 1; row <= 4; ++row)
+            QCOMPARE(patch(jwt, row, QString::number(row)), 200);
+        QVERIFY(sync(c));
+        QCOMPARE(rowEvents(c),
+            (QStringList {
+                u"rows_updated:1"_s, u"rows_updated:2"_s, u"rows_updated:4"_s, u"rows_updated:3"_s}));
+        QCOMPARE(descriptions(applied, 1),
+            (QStringList {u"held back rows_updated #2 until the next broadcast (reorder-type)"_s,
+                u"released rows_updated #2 as rows_updated #3 is held back in its place (reorder-type)"_s,
+                u"held back rows_updated #3 until the next broadcast (reorder-type)"_s,
+                u"delivered rows_updated #3 after rows_updated #4 (reorder-type)"_s}));
+    }
+
     void dropTypeCountsPerConnection()
     {
         SimulatorOptions options;
