@@ -37,13 +37,16 @@ QJsonObject rowsUpdated(const QJsonObject& row, const QJsonObject& before)
         {QStringLiteral("metadata"), QJsonObject()}};
 }
 
-//! Confirms every suspicion with \a server's rows (absent = 404) after the settle window.
+//! Confirms every suspicion with \a server's rows (absent = 404) as a comparer would: re-fetch
+//! each row when its settle window has passed, again while the mirror asks for more.
 void confirmAll(TableMirror& mirror, const QHash<qint64, QJsonObject>& server, qint64 now)
 {
-    for (qint64 id : mirror.rowsToConfirm(now)) {
-        const auto it = server.constFind(id);
-        mirror.confirmRow(
-            id, it == server.constEnd() ? std::nullopt : std::optional<QJsonObject>(*it), now, now + 1000);
+    for (int round = 0; round < 10 && mirror.pendingSuspicions() > 0; ++round, now += 2 * kSettle) {
+        for (qint64 id : mirror.rowsToConfirm(now)) {
+            const auto it = server.constFind(id);
+            mirror.confirmRow(id, it == server.constEnd() ? std::nullopt : std::optional<QJsonObject>(*it),
+                now, now + 1000);
+        }
     }
 }
 

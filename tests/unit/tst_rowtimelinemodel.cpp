@@ -65,9 +65,14 @@ void TestRowTimelineModel::showsMirrorTimeline()
     mirror.completeSnapshot(
         {customer(1, QStringLiteral("Acme"), 999), customer(2, QStringLiteral("Globex"), 5)},
         kT0 + 10'001'000);
-    const qint64 later = kT0 + 10'001'000 + 2 * kSettle;
-    QCOMPARE(mirror.rowsToConfirm(later), QList<qint64> {1});
-    mirror.confirmRow(1, customer(1, QStringLiteral("Acme"), 999), later, later + 500);
+    // Re-fetch the row as a comparer would, until the mirror has decided.
+    qint64 later = kT0 + 10'001'000 + 2 * kSettle;
+    for (int round = 0; round < 10 && mirror.pendingSuspicions() > 0; ++round, later += 2 * kSettle) {
+        for (qint64 id : mirror.rowsToConfirm(later)) {
+            QCOMPARE(id, 1);
+            mirror.confirmRow(id, customer(1, QStringLiteral("Acme"), 999), later, later + 500);
+        }
+    }
     QCOMPARE(mirror.findings().size(), 1);
 
     RowTimelineModel model;
