@@ -83,6 +83,8 @@ const QString idKey = QStringLiteral("id");
 // Equal on the keys both objects have (Qt 6 keeps object keys sorted: one walk over both).
 bool sameOnCommonKeys(const QJsonObject& a, const QJsonObject& b)
 {
+    if (a.size() == b.size() && a == b)
+        return true; // the common case, compared without building keys and values
     auto ia = a.constBegin();
     auto ib = b.constBegin();
     while (ia != a.constEnd() && ib != b.constEnd()) {
