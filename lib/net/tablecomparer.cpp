@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QLocale>
 #include <QPointer>
+#include <QSet>
 
 using namespace Qt::StringLiterals;
 
@@ -24,6 +25,39 @@ QString isoUs(qint64 us)
     if (us <= 0)
         return {};
     return QDateTime::fromMSecsSinceEpoch(us / 1000, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+//! Field types whose cells change with edits in other tables, which send this table no event
+//! (PROTOCOL.md §1.8, weak spot 5): a link's other side, lookups and aggregates of linked rows.
+bool isCrossTableType(const QString& type)
+{
+    return type == "link_row"_L1 || type == "lookup"_L1 || type == "count"_L1 || type == "rollup"_L1;
+}
+
+//! Drops the cells that cannot be checked against this table's events.
+bool stripRow(QJsonObject& row, const QSet<QString>& keys)
+{
+    bool changed = false;
+    for (const QString& key : keys) {
+        if (row.contains(key)) {
+            row.remove(key);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+void stripRows(QJsonObject& message, QLatin1String key, const QSet<QString>& keys)
+{
+    if (keys.isEmpty() || !message.value(key).isArray())
+        return;
+    QJsonArray rows = message.value(key).toArray();
+    for (auto it = rows.begin(); it != rows.end(); ++it) {
+        QJsonObject row = it->toObject();
+        stripRow(row, keys);
+        *it = row;
+    }
+    message.insert(key, rows);
 }
 
 } // namespace
@@ -54,6 +88,8 @@ struct TableComparer::Private
     qint64 endedUs = 0;
     QString tableName;
     int reported = 0; //!< findings already emitted
+    QSet<QString> skipKeys; //!< cross-table cells, not compared (isCrossTableType)
+    bool fieldsPending = false; //!< a snapshot waits for the field list: events wait with it
 
     // Snapshots
     bool pageActive = false;
@@ -143,7 +179,7 @@ struct TableComparer::Private
     //! Hands every new record of the table to the mirror, in store order.
     void drainEvents()
     {
-        if (!running)
+        if (!running || fieldsPending)
             return;
         const quint64 n = store->count();
         bool any = false;
@@ -154,7 +190,10 @@ struct TableComparer::Private
             const QJsonDocument doc = QJsonDocument::fromJson(store->payload(rec).toByteArray());
             if (!doc.isObject())
                 continue;
-            mirror.applyEvent(rec.seq, rec.receivedUs, doc.object());
+            QJsonObject message = doc.object();
+            stripRows(message, "rows"_L1, skipKeys);
+            stripRows(message, "rows_before_update"_L1, skipKeys);
+            mirror.applyEvent(rec.seq, rec.receivedUs, message);
             ++eventsSeen;
             any = true;
         }
@@ -223,15 +262,23 @@ struct TableComparer::Private
         mirror.beginSnapshot(nowUs());
 
         const quint64 run = epoch;
+        fieldsPending = true; // which cells are comparable depends on the field types
         rest->listFields(tableId, q, [this, run, serial, reset](const Result<QList<Field>>& r) {
             if (run != epoch || serial != snapshotSerial)
                 return;
+            fieldsPending = false;
             if (!r)
                 return snapshotFailed(r.error());
             QHash<QString, QString> names;
-            for (const Field& f : r.value())
-                names.insert(u"field_%1"_s.arg(f.id), f.name);
+            skipKeys.clear();
+            for (const Field& f : r.value()) {
+                const QString key = u"field_%1"_s.arg(f.id);
+                names.insert(key, f.name);
+                if (isCrossTableType(f.type))
+                    skipKeys.insert(key);
+            }
             mirror.setFieldNames(names);
+            drainEvents();
             rest->listAllRows(
                 tableId,
                 [this, run, serial](qint64 got, qint64 all) {
@@ -255,15 +302,16 @@ struct TableComparer::Private
     void snapshotDone(const RowMap& rows, bool reset)
     {
         drainEvents(); // the events received during the fetch come first (§11)
-        const QList<QJsonObject> list = rows.values();
+        QList<QJsonObject> list = rows.values();
+        for (QJsonObject& row : list)
+            stripRow(row, skipKeys);
         mirror.completeSnapshot(list, nowUs(), reset);
         snapshotting = false;
         lastSnapshotMs = nowMs() - snapshotStartedMs;
         tableUnavailable = false;
         if (status == Status::Failed)
             status = Status::Snapshotting; // recovered: updateStatus() may move on
-        setStatus(Status::InSync);
-        emitNewFindings();
+        emitNewFindings(); // and the status: InSync or Diverged
         noteMirrorChanged();
         emit q->snapshotFinished(int(list.size()), lastSnapshotMs);
         scheduleConfirm();
@@ -283,6 +331,7 @@ struct TableComparer::Private
 
     void snapshotFailed(const RestError& error)
     {
+        fieldsPending = false;
         mirror.abortSnapshot();
         snapshotting = false;
         if (error.kind == RestError::Kind::Cancelled)
@@ -355,6 +404,7 @@ struct TableComparer::Private
                 std::optional<QJsonObject> fresh;
                 if (r) {
                     fresh = r.value();
+                    stripRow(*fresh, skipKeys);
                 } else if (r.error().httpStatus != 404) {
                     if (r.error().kind == RestError::Kind::Cancelled)
                         return;
@@ -511,6 +561,7 @@ void TableComparer::stop()
     d->throttleDueMs = d->scheduleDueMs = d->confirmDueUs = -1;
     d->confirmQueue.clear();
     d->inflight = 0;
+    d->fieldsPending = false;
     if (d->snapshotting) {
         d->mirror.abortSnapshot();
         d->snapshotting = false;
