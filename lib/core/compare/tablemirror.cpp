@@ -218,7 +218,9 @@ struct TableMirror::Private
     {
         if (wasBuffered)
             return true;
-        if (st.origin == Origin::Server && receivedUs - st.serverUs < options.settleUs)
+        // Values (or the absence) taken from the server just now may be ahead of events still on
+        // their way.
+        if (st.serverUs > 0 && receivedUs - st.serverUs < options.settleUs)
             return true;
         if (!st.present && st.origin == Origin::None) {
             if (receivedUs - rowSetUs < options.settleUs)
@@ -569,6 +571,7 @@ int TableMirror::completeSnapshot(const QList<QJsonObject>& rows, qint64 nowUs, 
                     d->setPresent(st, false);
                     st.deletedByEvent = false;
                     st.origin = Origin::None;
+                    st.serverUs = nowUs;
                     d->addTimeline(st, TimelineEntry::Kind::Snapshot, nowUs, 0, what);
                 }
                 continue;
