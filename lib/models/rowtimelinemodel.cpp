@@ -55,10 +55,10 @@ QString kindText(TimelineEntry::Kind kind)
 QStringList sortedKeys(const QJsonObject& o)
 {
     QStringList keys = o.keys();
-    // "id" and "order" first, then fields by id (field_2 before field_10).
+    // "id" first, then fields by id (field_2 before field_10), "order" (rarely of interest) last.
     std::sort(keys.begin(), keys.end(), [](const QString& a, const QString& b) {
         auto rank = [](const QString& k) {
-            return k == QLatin1String("id") ? 0 : k == QLatin1String("order") ? 1 : 2;
+            return k == QLatin1String("id") ? 0 : k == QLatin1String("order") ? 2 : 1;
         };
         if (rank(a) != rank(b))
             return rank(a) < rank(b);
@@ -223,7 +223,14 @@ QVariant RowTimelineModel::data(const QModelIndex& index, int role) const
         case TimeColumn:
             return EventFormat::clockTime(e.timeUs, m_utc);
         case WhatColumn:
-            return e.what.isEmpty() ? kindText(e.kind) : tr("%1: %2").arg(kindText(e.kind), e.what);
+            if (e.what.isEmpty())
+                return kindText(e.kind);
+            // "snapshot 3" and "re-fetched" say what they are; "rows_updated" needs no prefix either.
+            if (e.kind == TimelineEntry::Kind::Event)
+                return e.what;
+            if (e.what.startsWith(kindText(e.kind).left(7), Qt::CaseInsensitive))
+                return QString(e.what.at(0).toUpper() + e.what.mid(1));
+            return tr("%1: %2").arg(kindText(e.kind), e.what);
         case SeqColumn:
             return e.kind == TimelineEntry::Kind::Event ? QString::number(e.seq) : QString();
         case ValuesColumn:
