@@ -252,6 +252,19 @@ void MainWindow::createActions()
         },
         QStyle::SP_BrowserReload)
         ->setToolTip(tr("Fetch the table's rows, or the workspaces, again (F5)"));
+    add(
+        u"actionCompare"_s, tr("Co&mpare with Server"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M),
+        [this] {
+            SessionView* v = currentView();
+            if (v && !v->compareCurrentTable())
+                statusBar()->showMessage(
+                    tr("Open a table first (double-click it under Workspaces), then compare it with the "
+                       "server."),
+                    10000);
+        },
+        QStyle::SP_FileDialogContentsView)
+        ->setToolTip(
+            tr("Check the current table's realtime events against the server's rows (Ctrl+Shift+M)"));
     add(u"actionCopyJson"_s, tr("Copy as &JSON"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), [this] {
         if (SessionView* v = currentView())
             v->copyAsJson();
@@ -326,6 +339,7 @@ void MainWindow::createMenus()
     theme->addActions(m_themeGroup->actions());
     QMenu* connection = menuBar()->addMenu(tr("&Connection"));
     connection->addAction(a("actionSubscribe"));
+    connection->addAction(a("actionCompare"));
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a("actionAbout"));
 
@@ -343,6 +357,7 @@ void MainWindow::createMenus()
     bar->addAction(a("actionFilter"));
     bar->addSeparator();
     bar->addAction(a("actionSubscribe"));
+    bar->addAction(a("actionCompare"));
     bar->addAction(a("actionSideBySide"));
 }
 
@@ -616,6 +631,9 @@ SessionView* MainWindow::addSessionView(Session* session)
         LoginDialog* dialog = openLoginDialog(s->server(), s->email());
         dialog->setReplacing(s);
     });
+    view->setPeerSessions([this] { return sessions(); });
+    connect(view, &SessionView::outOfSync, this,
+        [this](const QString& title, const QString& text) { m_notifier->notify(title, text); });
     connect(view, &SessionView::pausedChanged, this, [this, view](bool paused, quint64 newWhilePaused) {
         view->setProperty("paused", paused);
         view->setProperty("newWhilePaused", newWhilePaused);
@@ -861,7 +879,7 @@ void MainWindow::updateActions()
 {
     const bool has = currentView() != nullptr;
     for (const char* name : {"actionCloseLogin", "actionFilter", "actionPause", "actionClear",
-             "actionRefresh", "actionCopyJson", "actionSubscribe"})
+             "actionRefresh", "actionCopyJson", "actionSubscribe", "actionCompare"})
         m_actions.value(QLatin1String(name))->setEnabled(has);
 }
 

@@ -7,6 +7,7 @@
 #include "subscriptionspanel.h"
 
 #if BMON_HAVE_PAGES
+#include "pages/comparepage.h"
 #include "pages/streampage.h"
 #include "pages/tablepage.h"
 #include "pages/workspacedock.h"
@@ -72,6 +73,7 @@ SessionView::SessionView(Session* session, QWidget* parent)
     m_tree = tree;
     connect(tree, &WorkspaceDock::scopeSelected, stream, &StreamPage::setScope);
     connect(tree, &WorkspaceDock::openTableRequested, this, &SessionView::openTable);
+    connect(tree, &WorkspaceDock::compareTableRequested, this, &SessionView::openCompare);
     connect(stream, &StreamPage::openTableRequested, this, &SessionView::openTable);
     connect(stream, &StreamPage::pausedChanged, this, &SessionView::pausedChanged);
     connect(stream, &StreamPage::scopeChanged, tree, &WorkspaceDock::showScope); // the tree follows
@@ -170,6 +172,7 @@ void SessionView::openTable(quint32 tableId)
         if (index >= 0 && !title.isEmpty())
             m_pages->setTabText(index, title);
     });
+    connect(table, &TablePage::compareRequested, this, [this, tableId] { openCompare(tableId); });
     QWidget* page = table;
 #else
     QWidget* page = placeholder(name, tr("Table %1: its rows appear here.").arg(tableId));
@@ -191,6 +194,61 @@ QList<quint32> SessionView::openTables() const
             ids.append(id.toUInt());
     }
     return ids;
+}
+
+void SessionView::openCompare(quint32 tableId)
+{
+    if (tableId == 0)
+        return;
+    const QString name = u"comparePage_%1"_s.arg(tableId);
+    for (int i = 0; i < m_pages->count(); ++i) {
+        if (m_pages->widget(i)->objectName() == name) {
+            m_pages->setCurrentIndex(i);
+            return;
+        }
+    }
+#if BMON_HAVE_PAGES
+    auto* compare = new ComparePage(m_session, tableId);
+    compare->setPeerSessions(m_peers);
+    connect(compare, &ComparePage::titleChanged, this, [this, compare](const QString& title) {
+        const int index = m_pages->indexOf(compare);
+        if (index >= 0)
+            m_pages->setTabText(index, title);
+    });
+    connect(compare, &ComparePage::outOfSync, this, &SessionView::outOfSync);
+    QWidget* page = compare;
+    const QString title = compare->title();
+#else
+    QWidget* page = placeholder(name, tr("Table %1: its comparison appears here.").arg(tableId));
+    const QString title = tr("Compare: table %1").arg(tableId);
+#endif
+    page->setProperty("compareTableId", tableId); // not "tableId": compare tabs are not restored
+    const int index = m_pages->addTab(page, title);
+    m_pages->setTabToolTip(
+        index, tr("Table %1: realtime events compared with the server's rows").arg(tableId));
+    m_pages->setCurrentIndex(index);
+}
+
+quint32 SessionView::currentTableId() const
+{
+    QWidget* page = m_pages->currentWidget();
+    if (!page)
+        return 0;
+    for (const char* property : {"tableId", "compareTableId"}) {
+        const QVariant id = page->property(property);
+        if (id.isValid())
+            return id.toUInt();
+    }
+    return 0;
+}
+
+bool SessionView::compareCurrentTable()
+{
+    const quint32 id = currentTableId();
+    if (id == 0)
+        return false;
+    openCompare(id);
+    return true;
 }
 
 void SessionView::closePage(int index)
@@ -248,6 +306,10 @@ void SessionView::refresh()
 #if BMON_HAVE_PAGES
     if (auto* table = qobject_cast<TablePage*>(m_pages->currentWidget())) {
         table->refresh();
+        return;
+    }
+    if (auto* compare = qobject_cast<ComparePage*>(m_pages->currentWidget())) {
+        compare->resnapshot();
         return;
     }
 #endif

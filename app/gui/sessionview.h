@@ -5,6 +5,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <functional>
+
 class QDockWidget;
 class QLabel;
 class QPushButton;
@@ -45,13 +47,21 @@ public:
     void openTable(quint32 tableId);
     //! Table ids of the open table tabs, in tab order.
     QList<quint32> openTables() const;
+    //! Opens (or switches to) the table's Compare tab (one per table).
+    void openCompare(quint32 tableId);
+    //! The table of the current table or Compare tab, 0 when another page is current.
+    quint32 currentTableId() const;
+    //! "Compare with server": the current table's Compare tab; false when no table is current.
+    bool compareCurrentTable();
+    //! Every open session, for the echo probe's observers.
+    void setPeerSessions(std::function<QList<Session*>()> peers) { m_peers = std::move(peers); }
     void closePage(int index);
 
     void focusFilter();
     void togglePause();
     void clearView();
     void copyAsJson();
-    //! F5: the current table page's rows, else the workspace tree (directory).
+    //! F5: the current table page's rows, a Compare tab's re-snapshot, else the workspace tree.
     void refresh();
     void showSubscribeForm();
 
@@ -68,6 +78,8 @@ signals:
     void loginAgainRequested(bmon::Session* session);
     //! The stream was paused or resumed (\a newWhilePaused: events since the pause).
     void pausedChanged(bool paused, quint64 newWhilePaused);
+    //! A Compare tab's table went out of sync (for the desktop notification).
+    void outOfSync(const QString& title, const QString& text);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -89,6 +101,7 @@ private:
     QWidget* m_banner;
     QLabel* m_bannerText;
     QPushButton* m_bannerLogin;
+    std::function<QList<Session*>()> m_peers;
     bool m_layoutRestored = false;
     bool m_sized = false;
 };

@@ -73,11 +73,19 @@ TablePage::TablePage(Session* session, quint32 tableId, QWidget* parent)
     m_refresh->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
     m_refresh->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_refresh->setToolTip(tr("Fetch the fields and rows again (F5)"));
+    auto* compare = new QToolButton;
+    compare->setObjectName(QStringLiteral("tableCompare"));
+    compare->setText(tr("Compare with server"));
+    compare->setIcon(style()->standardIcon(QStyle::SP_FileDialogContentsView));
+    compare->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    compare->setToolTip(tr("Check the table's realtime events against the server's rows (Compare tab)"));
+    connect(compare, &QToolButton::clicked, this, &TablePage::compareRequested);
     auto* head = new QHBoxLayout;
     head->addWidget(m_title);
     head->addWidget(m_path);
     head->addStretch();
     head->addWidget(m_resubscribe);
+    head->addWidget(compare);
     head->addWidget(m_refresh);
 
     m_banner = new QLabel;

@@ -71,6 +71,8 @@ public slots:
 signals:
     void titleChanged(const QString& title);
     void loadStateChanged(bmon::TablePage::LoadState state);
+    //! "Compare with server" was clicked: open this table's Compare tab.
+    void compareRequested();
 
 private:
     void setLoadState(LoadState state);

@@ -282,6 +282,8 @@ void WorkspaceDock::showMenu(const QPoint& pos)
         const NodeKey key = keyOf(index);
         if (key.first == int(Kind::Table)) {
             menu->addAction(tr("Open table"), this, [this, key] { emit openTableRequested(key.second); });
+            menu->addAction(
+                tr("Compare with server"), this, [this, key] { emit compareTableRequested(key.second); });
         }
         const QPersistentModelIndex persistent(index);
         menu->addAction(tr("Show its events"), this, [this, persistent] {

@@ -23,8 +23,8 @@ class WorkspaceTreeModel;
  * Workspaces → applications → tables of a Session with event counts and rates (refreshed every
  * second), a search box filtering by name and "All events" on top. Selecting a node scopes the
  * stream (scopeSelected, ids expanded through the Directory); double-click or the context menu on
- * a table opens its page. Expansion and selection survive Directory reloads. objectName
- * "workspaceTree".
+ * a table opens its page (the menu also its Compare tab). Expansion and selection survive
+ * Directory reloads. objectName "workspaceTree".
  */
 class WorkspaceDock : public QWidget
 {
@@ -47,6 +47,7 @@ public slots:
 signals:
     void scopeSelected(const bmon::EventFilter& scopeOnly);
     void openTableRequested(quint32 tableId);
+    void compareTableRequested(quint32 tableId);
 
 private:
     using NodeKey = QPair<int, quint32>; //!< (WorkspaceTreeModel::NodeKind, id)
