@@ -567,6 +567,17 @@ void TestTableMirror::missedDelete()
         FieldDelta {u"field_101"_s, u"Name"_s, QJsonValue(u"Company 3"_s), std::nullopt}));
     QCOMPARE(m.row(3), std::nullopt);
     QCOMPARE(m.rowCount(), 9);
+    // A reported row keeps its timeline through later snapshots.
+    for (int i = 2; i < 5; ++i) {
+        m.beginSnapshot(t + i * 10 * kSettle);
+        QCOMPARE(m.completeSnapshot(server, t + i * 10 * kSettle), 0);
+    }
+    const QList<TimelineEntry> tl = m.timeline(3);
+    QVERIFY(std::any_of(tl.cbegin(), tl.cend(), [](const TimelineEntry& e) {
+        return e.kind == TimelineEntry::Kind::Finding && e.what == u"missed_delete"_s;
+    }));
+    QCOMPARE(tl.constLast().kind, TimelineEntry::Kind::Snapshot);
+    QVERIFY(!tl.constLast().values.has_value());
 }
 
 void TestTableMirror::duplicateCreate()
@@ -959,6 +970,14 @@ void TestTableMirror::timeline()
     QCOMPARE(m.timeline(3).size(), 3);
     QCOMPARE(m.timeline(1).size(), 1);
     QCOMPARE(m.timeline(1)[0].what, u"snapshot 2"_s);
+
+    // A row deleted before the previous snapshot, nothing reported on it, is forgotten.
+    m.beginSnapshot(t + 7 * kSettle);
+    m.completeSnapshot(rows, t + 7 * kSettle);
+    QVERIFY(m.timeline(3).isEmpty());
+    QVERIFY(!m.lastEvent(3));
+    QCOMPARE(m.timeline(2).last().kind, TimelineEntry::Kind::Snapshot); // unchanged: not repeated
+    QCOMPARE(m.timeline(2).last().what, u"snapshot 2"_s);
 }
 
 void TestTableMirror::staticDiff()

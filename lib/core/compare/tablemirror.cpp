@@ -294,6 +294,7 @@ struct TableMirror::Private
         const QJsonObject& before, bool wasBuffered);
     bool isSchemaChange(const QString& type, const QJsonObject& message) const;
     void applyBuffered();
+    void pruneDeleted(const QHash<qint64, QJsonObject>& fresh, qint64 beforeUs);
 };
 
 bool TableMirror::Private::isSchemaChange(const QString& type, const QJsonObject& message) const
@@ -465,6 +466,25 @@ void TableMirror::Private::processRow(const EventRef& ref, RowEvent type, qint64
         applied ? ref.type : tr("%1 (not applied)").arg(ref.type));
 }
 
+// Rows deleted before the previous snapshot, with nothing pending or reported, are forgotten:
+// a busy table would otherwise keep every row it ever had.
+void TableMirror::Private::pruneDeleted(const QHash<qint64, QJsonObject>& fresh, qint64 beforeUs)
+{
+    if (beforeUs <= 0)
+        return;
+    for (auto it = rows.begin(); it != rows.end();) {
+        const RowState& st = *it;
+        const qint64 touchedUs = std::max(st.serverUs, st.lastEvent ? st.lastEvent->receivedUs : 0);
+        const bool reported = std::any_of(st.timeline.cbegin(), st.timeline.cend(),
+            [](const TimelineEntry& e) { return e.kind == TimelineEntry::Kind::Finding; });
+        if (!st.present && touchedUs < beforeUs && !reported && !suspicions.contains(it.key())
+            && !fresh.contains(it.key()))
+            it = rows.erase(it);
+        else
+            ++it;
+    }
+}
+
 void TableMirror::Private::applyBuffered()
 {
     const QList<Buffered> events = std::exchange(buffered, {});
@@ -545,6 +565,7 @@ int TableMirror::completeSnapshot(const QList<QJsonObject>& rows, qint64 nowUs, 
     d->snapshotRunning = false;
     d->buffering = false;
     ++d->snapshots;
+    const qint64 previousSnapshotUs = d->lastSnapshotUs;
     d->lastSnapshotUs = nowUs;
     if (d->schemaGen == d->schemaGenAtBegin) {
         d->resnapshotWanted = false;
@@ -605,6 +626,7 @@ int TableMirror::completeSnapshot(const QList<QJsonObject>& rows, qint64 nowUs, 
         d->phase = Phase::Live;
         d->bufferedNowUs = nowUs;
         d->applyBuffered();
+        d->pruneDeleted(fresh, previousSnapshotUs);
         return int(d->suspicions.size()) - suspicionsBefore;
     }
 
@@ -659,6 +681,7 @@ int TableMirror::completeSnapshot(const QList<QJsonObject>& rows, qint64 nowUs, 
         if (!d->rows.contains(f.key()))
             check(f.key(), d->rows[f.key()], &*f);
     }
+    d->pruneDeleted(fresh, previousSnapshotUs);
     return raised;
 }
 
