@@ -176,6 +176,26 @@ struct TableComparer::Private
         updateStatus();
     }
 
+    //! A field created or changed between snapshots: its cells are comparable or not by its new type.
+    void noteFieldTypes(const QJsonObject& message)
+    {
+        const QString type = message.value("type"_L1).toString();
+        if (type != "field_created"_L1 && type != "field_updated"_L1 && type != "field_restored"_L1)
+            return;
+        QJsonArray fields = message.value("related_fields"_L1).toArray();
+        fields.prepend(message.value("field"_L1));
+        for (const QJsonValue& v : fields) {
+            const QJsonObject f = v.toObject();
+            if (jsonId(f.value("table_id"_L1)) != tableId || jsonId(f.value("id"_L1)) == 0)
+                continue;
+            const QString key = u"field_%1"_s.arg(jsonId(f.value("id"_L1)));
+            if (isCrossTableType(f.value("type"_L1).toString()))
+                skipKeys.insert(key);
+            else
+                skipKeys.remove(key);
+        }
+    }
+
     //! Hands every new record of the table to the mirror, in store order.
     void drainEvents()
     {
@@ -191,6 +211,7 @@ struct TableComparer::Private
             if (!doc.isObject())
                 continue;
             QJsonObject message = doc.object();
+            noteFieldTypes(message);
             stripRows(message, "rows"_L1, skipKeys);
             stripRows(message, "rows_before_update"_L1, skipKeys);
             mirror.applyEvent(rec.seq, rec.receivedUs, message);

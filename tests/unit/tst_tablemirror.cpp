@@ -185,7 +185,9 @@ private slots:
     void skippedAndRepeatedRows();
     void eventDuringRefetchDefers();
     void deferralsAreBounded();
-    void schemaChangesReset();
+    void schemaChangesForgetColumns_data();
+    void schemaChangesForgetColumns();
+    void forceTableRefreshResets();
     void schemaChangeDuringSnapshotKeepsReset();
     void timeline();
     void staticDiff();
@@ -855,59 +857,109 @@ void TestTableMirror::deferralsAreBounded()
     QCOMPARE(found[0].kind, FindingKind::StaleBeforeImage);
 }
 
-void TestTableMirror::schemaChangesReset()
+void TestTableMirror::schemaChangesForgetColumns_data()
 {
-    const QList<QPair<QString, QJsonObject>> changes {{u"field_created"_s, fixture(u"field_created"_s)},
-        {u"field_updated"_s, fixture(u"field_updated"_s)}, {u"field_deleted"_s, fixture(u"field_deleted"_s)},
-        {u"field_restored"_s,
-            QJsonObject {{u"type"_s, u"field_restored"_s},
-                {u"field"_s, QJsonObject {{u"id"_s, 105}, {u"table_id"_s, 21}}},
-                {u"related_fields"_s, QJsonArray {}}}},
-        {u"table_updated"_s, fixture(u"table_updated"_s)},
-        {u"row_orders_recalculated"_s, fixture(u"row_orders_recalculated"_s)},
-        {u"field_created"_s,
-            QJsonObject {{u"type"_s, u"field_created"_s},
-                {u"field"_s, QJsonObject {{u"id"_s, 300}, {u"table_id"_s, 30}}},
-                {u"related_fields"_s, QJsonArray {QJsonObject {{u"id"_s, 106}, {u"table_id"_s, 21}}}}}}};
-    for (const auto& [name, message] : changes) {
-        TableMirror m = liveMirror(3);
-        const qint64 t = kT0 + 10 * kSettle;
-        m.applyEvent(1, t, message);
-        QVERIFY2(m.resnapshotWanted(), qPrintable(name));
-        QVERIFY(m.resetWanted());
-        QCOMPARE(m.resnapshotReason(), name);
-        // Values change shape meanwhile: events still apply, without suspicions.
-        const QJsonObject r = customer(2, u"Company 2"_s, u"12"_s);
-        m.applyEvent(2, t + kMs,
-            updated({withValue(r, u"order"_s, u"7.00000000000000000000"_s)},
-                {withValue(
-                    withValue(r, u"order"_s, u"7.00000000000000000000"_s), u"field_105"_s, u"note"_s)}));
-        QCOMPARE(m.pendingSuspicions(), 0);
-        QCOMPARE(m.row(2)->value(u"field_105"_s).toString(), u"note"_s);
-        // The reset snapshot is adopted without a diff.
-        m.beginSnapshot(t + 2 * kMs);
-        QList<QJsonObject> rows;
-        for (QJsonObject row : seedRows(4)) {
-            row.insert(u"field_105"_s, u""_s);
-            row.insert(u"order"_s, orderText(10 - row.value(u"id"_s).toInteger()));
-            rows.append(row);
-        }
-        QCOMPARE(m.completeSnapshot(rows, t + 100 * kMs, true), 0);
-        QVERIFY(!m.resnapshotWanted());
-        QVERIFY(!m.resetWanted());
-        QVERIFY(m.resnapshotReason().isEmpty());
-        QCOMPARE(m.rowCount(), 4);
-        QCOMPARE(m.row(2)->value(u"field_105"_s).toString(), u""_s);
-        QVERIFY(confirmAll(m, mapOf(rows), t + 10 * kSettle).isEmpty());
-        QVERIFY(m.findings().isEmpty());
+    QTest::addColumn<QJsonObject>("message");
+    QTest::addColumn<QString>("key");
+    QTest::newRow("field_created") << fixture(u"field_created"_s) << u"field_105"_s;
+    QTest::newRow("field_updated") << fixture(u"field_updated"_s) << u"field_105"_s;
+    QTest::newRow("field_deleted") << fixture(u"field_deleted"_s) << u"field_105"_s;
+    QTest::newRow("field_restored") << QJsonObject {{u"type"_s, u"field_restored"_s},
+        {u"field"_s, QJsonObject {{u"id"_s, 102}, {u"table_id"_s, 21}}}, {u"related_fields"_s, QJsonArray {}}}
+                                    << u"field_102"_s;
+    QTest::newRow("row_orders_recalculated") << fixture(u"row_orders_recalculated"_s) << u"order"_s;
+    QTest::newRow("related field") << QJsonObject {{u"type"_s, u"field_updated"_s}, {u"field_id"_s, 300},
+        {u"field"_s, QJsonObject {{u"id"_s, 300}, {u"table_id"_s, 30}}},
+        {u"related_fields"_s, QJsonArray {QJsonObject {{u"id"_s, 104}, {u"table_id"_s, 21}}}}}
+                                   << u"field_104"_s;
+}
+
+// A column that changes shape without row events is forgotten and learned again from the next
+// snapshot; everything else stays checked (a lost delete is still found).
+void TestTableMirror::schemaChangesForgetColumns()
+{
+    QFETCH(QJsonObject, message);
+    QFETCH(QString, key);
+    const QString name = message.value(u"type"_s).toString();
+    TableMirror m = liveMirror(4);
+    const qint64 t = kT0 + 10 * kSettle;
+    m.applyEvent(1, t, message);
+    QVERIFY(m.resnapshotWanted());
+    QVERIFY(!m.resetWanted());
+    QCOMPARE(m.resnapshotReason(), name);
+    QVERIFY(!m.row(1)->contains(key));
+
+    // The column's old values in a before image are no evidence any more.
+    const QJsonObject r = customer(2, u"Company 2"_s, u"12"_s);
+    m.applyEvent(2, t + kMs,
+        updated({withValue(r, key, u"old shape"_s)},
+            {withValue(withValue(r, key, u"new shape"_s), u"field_101"_s, u"Renamed"_s)}));
+    QCOMPARE(m.pendingSuspicions(), 0);
+    QCOMPARE(m.row(2)->value(u"field_101"_s).toString(), u"Renamed"_s);
+
+    // The next snapshot: the column in its new shape everywhere, and row 4 gone without an event.
+    m.beginSnapshot(t + 2 * kMs);
+    QList<QJsonObject> rows;
+    for (QJsonObject row : seedRows(3)) {
+        const qint64 id = row.value(u"id"_s).toInteger();
+        row.insert(key, id == 2 ? u"new shape"_s : QStringLiteral("new %1").arg(id));
+        if (id == 2)
+            row.insert(u"field_101"_s, u"Renamed"_s);
+        rows.append(row);
     }
+    QCOMPARE(m.completeSnapshot(rows, t + 100 * kMs), 1);
+    QVERIFY(!m.resnapshotWanted());
+    QCOMPARE(m.row(1)->value(key).toString(), u"new 1"_s); // learned
+    QCOMPARE(m.row(3)->value(key).toString(), u"new 3"_s);
+    const QList<Finding> found = settleAll(m, mapOf(rows), t + 10 * kSettle);
+    QCOMPARE(found.size(), 1);
+    QCOMPARE(found[0].kind, FindingKind::MissedDelete);
+    QCOMPARE(found[0].rowId, 4);
+
+    // Learned: a stale value of the column in a before image is evidence again.
+    m.applyEvent(3, t + 20 * kSettle,
+        updated({withValue(rows[0], key, u"stale"_s)}, {withValue(rows[0], u"field_102"_s, u"99"_s)}));
+    QCOMPARE(m.pendingSuspicions(), 1);
+}
+
+void TestTableMirror::forceTableRefreshResets()
+{
+    TableMirror m = liveMirror(3);
+    const qint64 t = kT0 + 10 * kSettle;
+    m.applyEvent(1, t, fixture(u"table_updated"_s));
+    QVERIFY(m.resnapshotWanted());
+    QVERIFY(m.resetWanted());
+    QCOMPARE(m.resnapshotReason(), u"table_updated"_s);
+    // Anything may have changed: events still apply, without suspicions.
+    const QJsonObject r = customer(2, u"Company 2"_s, u"12"_s);
+    m.applyEvent(2, t + kMs,
+        updated({withValue(r, u"order"_s, u"7.00000000000000000000"_s)},
+            {withValue(withValue(r, u"order"_s, u"7.00000000000000000000"_s), u"field_105"_s, u"note"_s)}));
+    QCOMPARE(m.pendingSuspicions(), 0);
+    QCOMPARE(m.row(2)->value(u"field_105"_s).toString(), u"note"_s);
+    // The reset snapshot is adopted without a diff.
+    m.beginSnapshot(t + 2 * kMs);
+    QList<QJsonObject> rows;
+    for (QJsonObject row : seedRows(4)) {
+        row.insert(u"field_105"_s, u""_s);
+        row.insert(u"order"_s, orderText(10 - row.value(u"id"_s).toInteger()));
+        rows.append(row);
+    }
+    QCOMPARE(m.completeSnapshot(rows, t + 100 * kMs, true), 0);
+    QVERIFY(!m.resnapshotWanted());
+    QVERIFY(!m.resetWanted());
+    QVERIFY(m.resnapshotReason().isEmpty());
+    QCOMPARE(m.rowCount(), 4);
+    QCOMPARE(m.row(2)->value(u"field_105"_s).toString(), u""_s);
+    QVERIFY(confirmAll(m, mapOf(rows), t + 10 * kSettle).isEmpty());
+    QVERIFY(m.findings().isEmpty());
 }
 
 void TestTableMirror::schemaChangeDuringSnapshotKeepsReset()
 {
     TableMirror m = liveMirror(3);
     const qint64 t = kT0 + 10 * kSettle;
-    m.applyEvent(1, t, fixture(u"field_created"_s));
+    m.applyEvent(1, t, fixture(u"table_updated"_s));
     m.beginSnapshot(t + kMs);
     // Events during a reset snapshot wait for it (they go on top of the fetched rows).
     const QJsonObject r = customer(2, u"Company 2"_s, u"12"_s);

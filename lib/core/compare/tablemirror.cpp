@@ -292,36 +292,70 @@ struct TableMirror::Private
         quint64 seq, qint64 receivedUs, const QJsonObject& message, RowEvent type, bool wasBuffered);
     void processRow(const EventRef& ref, RowEvent type, qint64 rowId, const QJsonObject& after,
         const QJsonObject& before, bool wasBuffered);
-    bool isSchemaChange(const QString& type, const QJsonObject& message) const;
+    enum class SchemaEffect
+    {
+        None,
+        ForgetKeys, //!< some columns change shape: forget them, learn them from the next snapshot
+        Reset, //!< the whole table may have changed without row events: adopt the next snapshot
+    };
+    SchemaEffect schemaChange(const QString& type, const QJsonObject& message, QStringList* keys) const;
+    void forgetKeys(const QStringList& keys);
     void applyBuffered();
     void pruneDeleted(const QHash<qint64, QJsonObject>& fresh, qint64 beforeUs);
 };
 
-bool TableMirror::Private::isSchemaChange(const QString& type, const QJsonObject& message) const
+TableMirror::Private::SchemaEffect TableMirror::Private::schemaChange(
+    const QString& type, const QJsonObject& message, QStringList* keys) const
 {
-    if (type == QLatin1StringView("row_orders_recalculated"))
-        return idOf(message.value(QLatin1StringView("table_id"))) == tableId;
-    if (type == QLatin1StringView("table_updated"))
-        return idOf(message.value(QLatin1StringView("table_id"))) == tableId
-            && message.value(QLatin1StringView("force_table_refresh")).toBool();
-    if (!type.startsWith(QLatin1StringView("field_")))
-        return false;
+    const auto sameTable = [this](const QJsonValue& v) { return idOf(v) == tableId; };
+    if (type == QLatin1StringView("row_orders_recalculated")) {
+        if (!sameTable(message.value(QLatin1StringView("table_id"))))
+            return SchemaEffect::None;
+        keys->append(QStringLiteral("order"));
+        return SchemaEffect::ForgetKeys;
+    }
+    if (type == QLatin1StringView("table_updated")) {
+        return sameTable(message.value(QLatin1StringView("table_id")))
+                && message.value(QLatin1StringView("force_table_refresh")).toBool()
+            ? SchemaEffect::Reset
+            : SchemaEffect::None;
+    }
     if (type != QLatin1StringView("field_created") && type != QLatin1StringView("field_updated")
         && type != QLatin1StringView("field_deleted") && type != QLatin1StringView("field_restored"))
-        return false;
-    if (message.contains(QLatin1StringView("table_id"))
-        && idOf(message.value(QLatin1StringView("table_id"))) == tableId)
-        return true;
-    if (idOf(message.value(QLatin1StringView("field")).toObject().value(QLatin1StringView("table_id")))
-        == tableId)
-        return true;
+        return SchemaEffect::None;
+    const QJsonObject field = message.value(QLatin1StringView("field")).toObject();
+    const qint64 fieldId
+        = idOf(message.contains(QLatin1StringView("field_id")) ? message.value(QLatin1StringView("field_id"))
+                                                               : field.value(QLatin1StringView("id")));
+    const bool here = message.contains(QLatin1StringView("table_id"))
+        ? sameTable(message.value(QLatin1StringView("table_id")))
+        : sameTable(field.value(QLatin1StringView("table_id")));
+    if (here && fieldId > 0)
+        keys->append(QStringLiteral("field_%1").arg(fieldId));
     // A link field elsewhere changes its related field in this table too.
-    const QJsonArray related = message.value(QLatin1StringView("related_fields")).toArray();
-    for (const QJsonValue& f : related) {
-        if (idOf(f.toObject().value(QLatin1StringView("table_id"))) == tableId)
-            return true;
+    bool related = false;
+    for (const QJsonValue& f : message.value(QLatin1StringView("related_fields")).toArray()) {
+        const QJsonObject o = f.toObject();
+        if (sameTable(o.value(QLatin1StringView("table_id")))) {
+            related = true;
+            keys->append(QStringLiteral("field_%1").arg(idOf(o.value(QLatin1StringView("id")))));
+        }
     }
-    return false;
+    if (!here && !related)
+        return SchemaEffect::None;
+    return SchemaEffect::ForgetKeys;
+}
+
+void TableMirror::Private::forgetKeys(const QStringList& keys)
+{
+    for (RowState& st : rows) {
+        for (const QString& key : keys) {
+            if (st.values.contains(key))
+                st.values.remove(key);
+            if (st.lastBefore.contains(key))
+                st.lastBefore.remove(key);
+        }
+    }
 }
 
 void TableMirror::Private::processRowEvent(
@@ -567,6 +601,8 @@ int TableMirror::completeSnapshot(const QList<QJsonObject>& rows, qint64 nowUs, 
     ++d->snapshots;
     const qint64 previousSnapshotUs = d->lastSnapshotUs;
     d->lastSnapshotUs = nowUs;
+    // Columns forgotten after a schema change are learned from a snapshot that began after it.
+    const bool learnKeys = d->schemaGen == d->schemaGenAtBegin;
     if (d->schemaGen == d->schemaGenAtBegin) {
         d->resnapshotWanted = false;
         d->resetWanted = false;
@@ -657,8 +693,16 @@ int TableMirror::completeSnapshot(const QList<QJsonObject>& rows, qint64 nowUs, 
             st.seenUs = nowUs;
             st.seenSnapshot = d->snapshots;
         }
-        if (!differs)
+        if (!differs) {
+            // Columns forgotten after a schema change come back from the server.
+            if (learnKeys && expected && server && expected->size() < server->size()) {
+                for (auto k = server->constBegin(); k != server->constEnd(); ++k) {
+                    if (!st.values.contains(k.key()))
+                        st.values.insert(k.key(), k.value());
+                }
+            }
             return;
+        }
         const FindingKind kind = !expected ? FindingKind::MissedCreate
             : !server                      ? FindingKind::MissedDelete
                                            : FindingKind::MissedUpdate;
@@ -740,12 +784,23 @@ void TableMirror::applyEvent(quint64 seq, qint64 receivedUs, const QJsonObject& 
         d->processRowEvent(seq, receivedUs, message, *rowEvent, false);
         return;
     }
-    if (d->isSchemaChange(type, message)) {
+    QStringList keys;
+    switch (d->schemaChange(type, message, &keys)) {
+    case Private::SchemaEffect::None:
+        return;
+    case Private::SchemaEffect::ForgetKeys:
+        // Only these columns change without row events: the rest stays comparable, so a lost
+        // row event is still caught by the next snapshot.
         ++d->schemaGen;
-        d->resnapshotWanted = true;
+        d->forgetKeys(keys);
+        break;
+    case Private::SchemaEffect::Reset:
+        ++d->schemaGen;
         d->resetWanted = true;
-        d->resnapshotReason = type;
+        break;
     }
+    d->resnapshotWanted = true;
+    d->resnapshotReason = type;
 }
 
 void TableMirror::noteRest(

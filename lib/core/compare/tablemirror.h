@@ -45,9 +45,13 @@ namespace bmon {
  *   field: a row only on the server is missed_create, only in the mirror missed_delete, values
  *   differing missed_update, each naming the last event that touched the row, each confirmed by
  *   a re-fetch like the others. A confirmed row adopts the server's values (reported once).
- * - field_created/updated/deleted/restored of the table, table_updated with force_table_refresh
- *   and row_orders_recalculated ask for a reset snapshot (resnapshotWanted/resetWanted): adopted
- *   without findings, since every row changes shape.
+ * - Schema changes ask for a re-snapshot (resnapshotWanted) instead of producing findings.
+ *   field_created/updated/deleted/restored of the table (or of a related field in it) and
+ *   row_orders_recalculated change single columns without row events: the mirror forgets those
+ *   columns and learns them from the next snapshot that began after the change, so the other
+ *   columns and the rows' existence stay checked. table_updated with force_table_refresh
+ *   (imports, syncs, mass restores) can change anything: the next snapshot is a reset
+ *   (resetWanted), adopted without findings, and no suspicion is raised until then.
  */
 class TableMirror
 {
@@ -104,13 +108,13 @@ public:
     qint64 nextConfirmUs() const;
     //! The row as the server has it now (nullopt: 404), for a re-fetch requested at \a requestedUs.
     //! Returns the findings this confirmed (already appended to findings()).
-    QList<Finding> confirmRow(qint64 rowId, const std::optional<QJsonObject>& fresh, qint64 requestedUs,
-        qint64 nowUs);
+    QList<Finding> confirmRow(
+        qint64 rowId, const std::optional<QJsonObject>& fresh, qint64 requestedUs, qint64 nowUs);
     int pendingSuspicions() const;
 
     // Re-snapshot requests ----------------------------------------------------------------------
-    bool resnapshotWanted() const; //!< a schema change happened since the last snapshot
-    bool resetWanted() const; //!< the next snapshot should be a reset (no diff)
+    bool resnapshotWanted() const; //!< a schema change happened since the last snapshot began
+    bool resetWanted() const; //!< the next snapshot should be a reset (force_table_refresh)
     QString resnapshotReason() const; //!< "field_created", … (empty when none)
 
     // Results -----------------------------------------------------------------------------------
@@ -128,8 +132,9 @@ public:
      * have; \a lastEvents names the last event per row. Pure and static so the 100,000-row diff
      * can be measured on its own (bench_compare). The kinds are missed_*.
      */
-    static QList<Finding> diff(const QHash<qint64, QJsonObject>& expected, const QHash<qint64, QJsonObject>& actual,
-        const QHash<qint64, EventRef>& lastEvents = {}, const QHash<QString, QString>& fieldNames = {});
+    static QList<Finding> diff(const QHash<qint64, QJsonObject>& expected,
+        const QHash<qint64, QJsonObject>& actual, const QHash<qint64, EventRef>& lastEvents = {},
+        const QHash<QString, QString>& fieldNames = {});
 
 private:
     struct Private;
