@@ -299,6 +299,8 @@ struct TableComparer::Private
                     skipKeys.insert(key);
             }
             mirror.setFieldNames(names);
+            if (tableName.isEmpty())
+                fetchTableName(); // start() may have run before the login
             drainEvents();
             rest->listAllRows(
                 tableId,

@@ -802,6 +802,7 @@ void TestCompare::cliCleanRun()
     QVERIFY(o.value(u"findings"_s).isArray());
     QCOMPARE(o.value(u"findings"_s).toArray().size(), 0);
     QCOMPARE(o.value(u"table_id"_s).toInteger(), 21);
+    QCOMPARE(o.value(u"table_name"_s).toString(), u"Customers"_s); // resolved after the login
     QCOMPARE(o.value(u"in_sync"_s).toBool(), true);
     QVERIFY(o.value(u"snapshots"_s).toInt() >= 2);
     QVERIFY(o.value(u"events_seen"_s).toInt() > 0);
