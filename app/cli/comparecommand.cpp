@@ -3,6 +3,7 @@
 
 #include "clioptions.h"
 #include "exitcode.h"
+#include "loginoptions.h"
 #include "watchcommand.h"
 
 #include "core/logging.h"
@@ -66,11 +67,9 @@ int CompareCommand::start(const QStringList& arguments)
            "fields and rows, apply every event, re-fetch what looks wrong after a settle window and "
            "re-snapshot on a schedule and after reconnects. Confirmed divergences are printed as they are "
            "found; exit 0 in sync, 3 with divergences (docs/compare-report.md)."));
-    const QCommandLineOption server(QStringLiteral("server"),
-        tr("The backend's HTTP(S) base URL, e.g. https://api.baserow.io."), tr("URL"));
-    const QCommandLineOption email(QStringLiteral("email"), tr("Account e-mail."), tr("E"));
-    const QCommandLineOption passwordFile(QStringLiteral("password-file"),
-        tr("Read the password from the first line of FILE (or set BASEROW_PASSWORD)."), tr("FILE"));
+    LoginOptions login(tr("Compare a table of the built-in Baserow simulator, started in this process "
+                          "(default table 21; no server, e-mail or password needed)."),
+        false);
     const QCommandLineOption table(QStringLiteral("table"), tr("The id of the table to compare."), tr("ID"));
     const QCommandLineOption duration(QStringLiteral("duration"),
         tr("Stop after S seconds (then let pending suspicions settle) and exit 0 or 3."), tr("S"));
@@ -88,27 +87,11 @@ int CompareCommand::start(const QStringList& arguments)
         QStringLiteral("5"));
     const QCommandLineOption format(QStringLiteral("format"),
         tr("Findings on stdout as text (default) or jsonl."), tr("FORMAT"), QStringLiteral("text"));
-    const QCommandLineOption caCert(
-        QStringLiteral("ca-cert"), tr("Also trust the PEM certificate(s) in FILE."), tr("FILE"));
-    const QCommandLineOption demo(QStringLiteral("demo"),
-        tr("Compare a table of the built-in Baserow simulator, started in this process (default table "
-           "21; no server, e-mail or password needed)."));
-    const QCommandLineOption demoProfile(QStringLiteral("demo-profile"),
-        tr("Baserow version the demo simulates: 1.12, 1.15 or 1.35 (default)."), tr("P"),
-        QStringLiteral("1.35"));
-    const QCommandLineOption demoRate(
-        QStringLiteral("demo-rate"), tr("Demo events per second (default 8)."), tr("N"), QStringLiteral("8"));
-    parser.addOptions({server, email, passwordFile, table, duration, resnapshotEvery, report, settle, minGap,
-        format, caCert, demo, demoProfile, demoRate});
+    parser.addOptions(login.options());
+    parser.addOptions({table, duration, resnapshotEvery, report, settle, minGap, format});
 
-    for (const QString& a : std::as_const(arguments)) {
-        if (a == QLatin1String("--password") || a.startsWith(QLatin1String("--password="))) {
-            printError(
-                tr("refusing --password: a password on the command line is visible to other users; use "
-                   "--password-file FILE or the BASEROW_PASSWORD environment variable"));
-            return ExitBadArguments;
-        }
-    }
+    if (const auto code = LoginOptions::refusePasswordOption(arguments))
+        return *code;
     if (const auto code = parseArguments(parser, QStringLiteral("compare"), arguments))
         return *code;
 
@@ -133,7 +116,8 @@ int CompareCommand::start(const QStringList& arguments)
         printError(tr("--resnapshot-every, --settle and --min-snapshot-gap take a number of seconds"));
         return ExitBadArguments;
     }
-    qint64 tableId = parser.isSet(demo) ? 21 : 0;
+    const bool demo = parser.isSet(QStringLiteral("demo"));
+    qint64 tableId = demo ? 21 : 0;
     if (parser.isSet(table)) {
         bool ok = false;
         tableId = parser.value(table).toLongLong(&ok);
@@ -142,78 +126,25 @@ int CompareCommand::start(const QStringList& arguments)
             return ExitBadArguments;
         }
     }
+    if (!demo && tableId <= 0 && parser.isSet(QStringLiteral("server"))) {
+        printError(tr("--table ID is required"));
+        return ExitBadArguments;
+    }
     m_reportPath = parser.value(report);
 
-    QUrl baseUrl;
-    QString user, password;
-    QList<QSslCertificate> trusted;
-    if (parser.isSet(caCert)) {
-        QString error;
-        const auto certs = loadCertificates(parser.value(caCert), &error);
-        if (!certs) {
-            printError(error);
-            return ExitBadArguments;
-        }
-        trusted = *certs;
-    }
-    if (parser.isSet(demo)) {
-        const auto profile = sim::parseProfile(parser.value(demoProfile));
-        const auto rate = parseSeconds(parser.value(demoRate));
-        if (!profile || !rate) {
-            printError(tr("--demo-profile must be 1.12, 1.15 or 1.35 and --demo-rate a number"));
-            return ExitBadArguments;
-        }
-        sim::SimulatorOptions options;
-        options.profile = *profile;
-        options.rate = *rate;
-        m_demo = std::make_unique<sim::Simulator>(options);
-        QString error;
-        if (!m_demo->start(&error)) {
-            printError(tr("cannot start the built-in simulator: %1").arg(error));
-            return ExitOther;
-        }
-        baseUrl = m_demo->baseUrl();
-        user = m_demo->email();
-        password = m_demo->password();
+    if (const auto code = login.resolve(parser))
+        return *code;
+    m_demo = login.takeDemo();
+    if (m_demo) {
         printInfo(tr("Demo: the built-in Baserow simulator (profile %1, Baserow %2) runs at %3; comparing "
                      "table %4 as %5.")
-                      .arg(sim::profileName(*profile), m_demo->version().toString(), baseUrl.toString())
+                      .arg(sim::profileName(m_demo->profile()), m_demo->version().toString(),
+                          login.baseUrl().toString())
                       .arg(tableId)
-                      .arg(user));
-    } else {
-        if (!parser.isSet(server)) {
-            printError(tr("--server URL is required (or --demo)"));
-            return ExitBadArguments;
-        }
-        if (tableId <= 0) {
-            printError(tr("--table ID is required"));
-            return ExitBadArguments;
-        }
-        QString error;
-        const auto url = parseServerUrl(parser.value(server), &error);
-        if (!url) {
-            printError(error);
-            return ExitBadArguments;
-        }
-        baseUrl = *url;
-        if (!parser.isSet(email)) {
-            printError(tr("--email E is required (or --demo)"));
-            return ExitBadArguments;
-        }
-        user = parser.value(email);
-        const auto pw = readPassword(parser.value(passwordFile), &error);
-        if (!pw) {
-            printError(error);
-            return ExitBadArguments;
-        }
-        password = *pw;
+                      .arg(login.email()));
     }
 
-    m_rest = new RestClient(baseUrl, this);
-    if (!trusted.isEmpty())
-        m_rest->setCaCertificates(trusted);
-    else if (m_demo)
-        m_rest->setCaCertificates(m_demo->certificateChain());
+    m_rest = login.createRestClient(this);
     m_connection = new Connection(m_rest, &m_store, Connection::Options {}, nullptr, this);
     connect(m_connection, &Connection::failed, this, &CompareCommand::onFailed);
     connect(m_connection, &Connection::stateChanged, this,
@@ -243,9 +174,9 @@ int CompareCommand::start(const QStringList& arguments)
 
     if (seconds)
         QTimer::singleShot(qint64(*seconds * 1000), this, [this] { beginEnd(true); });
-    qCInfo(lcCli) << "comparing table" << tableId << "on" << redactUrl(baseUrl);
+    qCInfo(lcCli) << "comparing table" << tableId << "on" << redactUrl(login.baseUrl());
     m_comparer->start();
-    m_connection->start(user, password);
+    m_connection->start(login.email(), login.password());
     return -1;
 }
 

@@ -3,6 +3,7 @@
 
 #include "clioptions.h"
 #include "exitcode.h"
+#include "loginoptions.h"
 #include "output.h"
 
 #include "core/logging.h"
@@ -12,7 +13,6 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QFile>
 #include <QTimer>
 
 #include <cstdio>
@@ -53,14 +53,9 @@ int WatchCommand::start(const QStringList& arguments)
         "Follow a Baserow server's realtime events: log in, keep the WebSocket (reconnecting and refreshing "
         "tokens as needed) and print every frame received, control messages included, and every state "
         "change."));
-    const QCommandLineOption server(QStringLiteral("server"),
-        tr("The backend's HTTP(S) base URL, e.g. https://api.baserow.io."), tr("URL"));
-    const QCommandLineOption email(QStringLiteral("email"), tr("Account e-mail."), tr("E"));
-    const QCommandLineOption passwordFile(QStringLiteral("password-file"),
-        tr("Read the password from the first line of FILE (or set BASEROW_PASSWORD)."), tr("FILE"));
-    const QCommandLineOption refreshTokenFile(QStringLiteral("refresh-token-file"),
-        tr("Log in with the refresh token in FILE instead of a password (SSO accounts, Baserow 1.13+)."),
-        tr("FILE"));
+    LoginOptions login(tr("Watch the built-in Baserow simulator, started in this process (no server, "
+                          "e-mail or password needed)."),
+        true);
     const QCommandLineOption subscribe(QStringLiteral("subscribe"),
         tr("Subscribe to a page: table:ID, row:TABLE:ROW, view:SLUG[:TOKEN] or "
            "dashboard:ID. Repeatable."),
@@ -69,8 +64,6 @@ int WatchCommand::start(const QStringList& arguments)
         tr("FORMAT"), QStringLiteral("text"));
     const QCommandLineOption duration(
         QStringLiteral("duration"), tr("Stop after S seconds and exit 0."), tr("S"));
-    const QCommandLineOption caCert(
-        QStringLiteral("ca-cert"), tr("Also trust the PEM certificate(s) in FILE."), tr("FILE"));
     const QCommandLineOption color(QStringLiteral("color"),
         tr("Colour text output: auto (default), always, never."), tr("WHEN"), QStringLiteral("auto"));
     const QCommandLineOption utc(QStringLiteral("utc"), tr("Show times in UTC instead of local time."));
@@ -84,26 +77,11 @@ int WatchCommand::start(const QStringList& arguments)
         tr("Reconnect like Baserow's web app (at once, then every 5 s, giving up after 10 attempts) instead "
            "of "
            "retrying forever."));
-    const QCommandLineOption demo(QStringLiteral("demo"),
-        tr("Watch the built-in Baserow simulator, started in this process (no server, "
-           "e-mail or password needed)."));
-    const QCommandLineOption demoProfile(QStringLiteral("demo-profile"),
-        tr("Baserow version the demo simulates: 1.12, 1.15 or 1.35 (default)."), tr("P"),
-        QStringLiteral("1.35"));
-    const QCommandLineOption demoRate(
-        QStringLiteral("demo-rate"), tr("Demo events per second (default 8)."), tr("N"), QStringLiteral("8"));
-    parser.addOptions({server, email, passwordFile, refreshTokenFile, subscribe, format, duration, caCert,
-        color, utc, pingInterval, backoffCap, officialBackoff, demo, demoProfile, demoRate});
+    parser.addOptions(login.options());
+    parser.addOptions({subscribe, format, duration, color, utc, pingInterval, backoffCap, officialBackoff});
 
-    // A password on the command line is visible to every user of the machine (ps, history).
-    for (const QString& a : std::as_const(arguments)) {
-        if (a == QLatin1String("--password") || a.startsWith(QLatin1String("--password="))) {
-            printError(
-                tr("refusing --password: a password on the command line is visible to other users; use "
-                   "--password-file FILE or the BASEROW_PASSWORD environment variable"));
-            return ExitBadArguments;
-        }
-    }
+    if (const auto code = LoginOptions::refusePasswordOption(arguments))
+        return *code;
     if (const auto code = parseArguments(parser, QStringLiteral("watch"), arguments))
         return *code;
 
@@ -152,89 +130,21 @@ int WatchCommand::start(const QStringList& arguments)
         pages << *page;
     }
 
-    QUrl baseUrl;
-    QString user, password, refreshToken;
-    QList<QSslCertificate> trusted;
-    if (parser.isSet(caCert)) {
-        QString error;
-        const auto certs = loadCertificates(parser.value(caCert), &error);
-        if (!certs) {
-            printError(error);
-            return ExitBadArguments;
-        }
-        trusted = *certs;
-    }
-
-    if (parser.isSet(demo)) {
-        const auto profile = sim::parseProfile(parser.value(demoProfile));
-        const auto rate = parseSeconds(parser.value(demoRate));
-        if (!profile || !rate) {
-            printError(tr("--demo-profile must be 1.12, 1.15 or 1.35 and --demo-rate a number"));
-            return ExitBadArguments;
-        }
-        sim::SimulatorOptions options;
-        options.profile = *profile;
-        options.rate = *rate;
-        m_demo = std::make_unique<sim::Simulator>(options);
-        QString error;
-        if (!m_demo->start(&error)) {
-            printError(tr("cannot start the built-in simulator: %1").arg(error));
-            return ExitOther;
-        }
-        baseUrl = m_demo->baseUrl();
-        user = m_demo->email();
-        password = m_demo->password();
+    if (const auto code = login.resolve(parser))
+        return *code;
+    m_demo = login.takeDemo();
+    if (m_demo) {
         if (pages.isEmpty())
             pages << Page::table(21); // the busiest table: row events need a subscription
         printInfo(
             tr("Demo: the built-in Baserow simulator (profile %1, Baserow %2) runs at %3 with simulated "
                "collaborators editing; watching as %4.")
-                .arg(sim::profileName(*profile), m_demo->version().toString(), baseUrl.toString(), user));
-    } else {
-        if (!parser.isSet(server)) {
-            printError(tr("--server URL is required (or --demo)"));
-            return ExitBadArguments;
-        }
-        QString error;
-        const auto url = parseServerUrl(parser.value(server), &error);
-        if (!url) {
-            printError(error);
-            return ExitBadArguments;
-        }
-        baseUrl = *url;
-        if (parser.isSet(refreshTokenFile)) {
-            QFile f(parser.value(refreshTokenFile));
-            if (!f.open(QIODevice::ReadOnly)) {
-                printError(
-                    tr("cannot read the refresh token file %1: %2").arg(f.fileName(), f.errorString()));
-                return ExitBadArguments;
-            }
-            refreshToken = QString::fromUtf8(f.readLine(64 * 1024).trimmed());
-            if (refreshToken.isEmpty()) {
-                printError(tr("the refresh token file %1 is empty").arg(f.fileName()));
-                return ExitBadArguments;
-            }
-        } else {
-            if (!parser.isSet(email)) {
-                printError(tr("--email E is required (or --refresh-token-file FILE, or --demo)"));
-                return ExitBadArguments;
-            }
-            user = parser.value(email);
-            const auto pw = readPassword(parser.value(passwordFile), &error);
-            if (!pw) {
-                printError(error);
-                return ExitBadArguments;
-            }
-            password = *pw;
-        }
+                .arg(sim::profileName(m_demo->profile()), m_demo->version().toString(),
+                    login.baseUrl().toString(), login.email()));
     }
 
     m_output = std::make_unique<Output>(fmt, col, parser.isSet(utc));
-    m_rest = new RestClient(baseUrl, this);
-    if (!trusted.isEmpty())
-        m_rest->setCaCertificates(trusted);
-    else if (m_demo)
-        m_rest->setCaCertificates(m_demo->certificateChain());
+    m_rest = login.createRestClient(this);
 
     Connection::Options options;
     if (parser.isSet(officialBackoff))
@@ -263,11 +173,11 @@ int WatchCommand::start(const QStringList& arguments)
 
     if (seconds)
         QTimer::singleShot(qint64(*seconds * 1000), this, [this] { finish(ExitOk); });
-    qCInfo(lcCli) << "watching" << redactUrl(baseUrl);
-    if (!refreshToken.isEmpty())
-        m_connection->startWithRefreshToken(refreshToken);
+    qCInfo(lcCli) << "watching" << redactUrl(login.baseUrl());
+    if (!login.refreshToken().isEmpty())
+        m_connection->startWithRefreshToken(login.refreshToken());
     else
-        m_connection->start(user, password);
+        m_connection->start(login.email(), login.password());
     return -1;
 }
 
