@@ -408,7 +408,10 @@ std::optional<qint64> secondsToUs(const QJsonValue& value)
     const double s = value.toDouble();
     if (!std::isfinite(s) || std::abs(s) > 9.0e12) // beyond year 287,000: not a time
         return std::nullopt;
-    return std::llround(s * 1e6);
+    // Split off the whole seconds (exact) so that only the decimal's own rounding remains: µs
+    // come back exactly for any time before the year 2106.
+    const double whole = std::floor(s);
+    return qint64(whole) * 1000000 + std::llround((s - whole) * 1e6);
 }
 
 bool isWebSocketEntry(const QJsonObject& entry)
