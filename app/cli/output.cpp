@@ -68,9 +68,14 @@ void Output::frame(const EventStore& store, quint64 index)
         flush();
 }
 
+qint64 Output::lineTimeUs() const
+{
+    return m_lineTimeUs > 0 ? m_lineTimeUs : Clock::system()->nowUs();
+}
+
 void Output::line(const char* marker, const QString& text, const char* color)
 {
-    m_buffer += EventFormat::clockTime(Clock::system()->nowUs(), m_utc).toUtf8();
+    m_buffer += EventFormat::clockTime(lineTimeUs(), m_utc).toUtf8();
     m_buffer += marker;
     if (m_color)
         m_buffer += color;
@@ -83,7 +88,7 @@ void Output::line(const char* marker, const QString& text, const char* color)
 void Output::jsonObject(const QByteArray& kind, std::initializer_list<std::pair<const char*, QString>> fields)
 {
     m_buffer += R"({"kind":")" + kind + R"(","time":")";
-    EventFormat::appendIsoTime(m_buffer, Clock::system()->nowUs());
+    EventFormat::appendIsoTime(m_buffer, lineTimeUs());
     m_buffer += '"';
     for (const auto& [name, value] : fields) {
         m_buffer += ",\"";
@@ -98,7 +103,7 @@ void Output::state(const QString& state, const QString& reason, quint16 generati
 {
     if (m_format == Format::Jsonl) {
         m_buffer += R"({"kind":"state","time":")";
-        EventFormat::appendIsoTime(m_buffer, Clock::system()->nowUs());
+        EventFormat::appendIsoTime(m_buffer, lineTimeUs());
         m_buffer += R"(","state":)";
         EventFormat::appendJsonString(m_buffer, state);
         m_buffer += R"(,"reason":)";
@@ -114,7 +119,7 @@ void Output::subscription(const Subscription& sub)
     const QString state = subscriptionStateName(sub.state);
     if (m_format == Format::Jsonl) {
         m_buffer += R"({"kind":"subscription","time":")";
-        EventFormat::appendIsoTime(m_buffer, Clock::system()->nowUs());
+        EventFormat::appendIsoTime(m_buffer, lineTimeUs());
         m_buffer += R"(","page":)";
         EventFormat::appendJsonString(m_buffer, sub.page.name);
         m_buffer += R"(,"spec":)";

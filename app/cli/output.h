@@ -36,6 +36,8 @@ public:
     Output(Format format, Color color, bool utc);
 
     Format format() const { return m_format; }
+    //! Replay: state, subscription, notice and error lines carry \a epochUs instead of now (0 = now).
+    void setLineTime(qint64 epochUs) { m_lineTimeUs = epochUs; }
     void frame(const EventStore& store, quint64 index);
     void state(const QString& state, const QString& reason, quint16 generation);
     void subscription(const Subscription& subscription);
@@ -48,11 +50,13 @@ public:
 private:
     void line(const char* marker, const QString& text, const char* color);
     void jsonObject(const QByteArray& kind, std::initializer_list<std::pair<const char*, QString>> fields);
+    qint64 lineTimeUs() const;
 
     Format m_format;
     bool m_color;
     bool m_utc;
     bool m_broken = false;
+    qint64 m_lineTimeUs = 0;
     QByteArray m_buffer;
 };
 

@@ -9,7 +9,10 @@
 #include "core/logging.h"
 #include "core/redact.h"
 #include "net/restclient.h"
+#include "net/sessionrecorder.h"
 #include "sim/simulator.h"
+
+#include "bmon-version.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -77,8 +80,13 @@ int WatchCommand::start(const QStringList& arguments)
         tr("Reconnect like Baserow's web app (at once, then every 5 s, giving up after 10 attempts) instead "
            "of "
            "retrying forever."));
+    const QCommandLineOption record(QStringLiteral("record"),
+        tr("Also record every frame and state change to FILE (appended; replay it with `replay FILE`). "
+           "Tokens and passwords are never written."),
+        tr("FILE"));
     parser.addOptions(login.options());
-    parser.addOptions({subscribe, format, duration, color, utc, pingInterval, backoffCap, officialBackoff});
+    parser.addOptions(
+        {subscribe, format, duration, color, utc, pingInterval, backoffCap, officialBackoff, record});
 
     if (const auto code = LoginOptions::refusePasswordOption(arguments))
         return *code;
@@ -168,6 +176,20 @@ int WatchCommand::start(const QStringList& arguments)
         m_output->notice(text);
         m_output->flush();
     });
+    if (parser.isSet(record)) {
+        // Before subscribe(): the recorder sees every state and subscription change.
+        m_recorder = new SessionRecorder(m_connection, &m_store, this);
+        recording::Header header;
+        header.appVersion = QStringLiteral(BMON_VERSION_STRING);
+        header.backendUrl = redactUrl(login.baseUrl());
+        header.startUs = Clock::system()->nowUs();
+        header.login = login.email();
+        QString error;
+        if (!m_recorder->open(parser.value(record), header, &error)) {
+            printError(tr("--record %1: %2").arg(parser.value(record), error));
+            return ExitBadArguments;
+        }
+    }
     for (const Page& page : std::as_const(pages))
         m_connection->subscribe(page);
 
@@ -219,6 +241,8 @@ void WatchCommand::finish(int exitCode)
     if (m_finishing)
         return;
     m_finishing = true;
+    if (m_recorder)
+        m_recorder->ignoreSubscriptionChanges(); // as printed: stop() resets them, not news
     if (m_connection) {
         onEventsAppended();
         m_connection->stop(); // close 1000
@@ -226,7 +250,14 @@ void WatchCommand::finish(int exitCode)
     if (m_output)
         m_output->flush();
     // A moment for the close frame to leave; the loop keeps running meanwhile.
-    QTimer::singleShot(m_connection ? 200 : 0, this, [this, exitCode] { emit finished(exitCode); });
+    QTimer::singleShot(m_connection ? 200 : 0, this, [this, exitCode] {
+        if (m_recorder) {
+            m_recorder->close(); // everything recorded is on disk before exit
+            if (!m_recorder->errorString().isEmpty())
+                printError(tr("--record: %1").arg(m_recorder->errorString()));
+        }
+        emit finished(exitCode);
+    });
 }
 
 } // namespace bmon::cli

@@ -10,6 +10,7 @@
 
 namespace bmon {
 class RestClient;
+class SessionRecorder;
 namespace sim {
 class Simulator;
 }
@@ -54,6 +55,7 @@ private:
     RestClient* m_rest = nullptr;
     Connection* m_connection = nullptr;
     std::unique_ptr<Output> m_output;
+    SessionRecorder* m_recorder = nullptr; //!< --record FILE
     quint64 m_printed = 0;
     bool m_finishing = false;
 };
