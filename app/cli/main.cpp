@@ -3,8 +3,10 @@
 #include "clioptions.h"
 #include "comparecommand.h"
 #include "exitcode.h"
+#include "replaycommand.h"
 #include "signalwatcher.h"
 #include "simulatecommand.h"
+#include "statscommand.h"
 #include "watchcommand.h"
 
 #include "bmon-version.h"
@@ -28,6 +30,8 @@ QString usage()
         "Commands:\n"
         "  watch      log in and print every realtime event (text or JSON Lines)\n"
         "  compare    check a table's realtime events against the server's rows\n"
+        "  replay     print a recording (watch --record FILE) as watch printed it\n"
+        "  stats      summarise a recording: types, tables, workspaces, reconnects, gaps\n"
         "  simulate   run the built-in Baserow simulator\n"
         "\n"
         "Options:\n"
@@ -82,6 +86,10 @@ int main(int argc, char** argv)
         return run<cli::WatchCommand>(app, args);
     if (command == QLatin1String("compare"))
         return run<cli::CompareCommand>(app, args);
+    if (command == QLatin1String("replay"))
+        return run<cli::ReplayCommand>(app, args);
+    if (command == QLatin1String("stats"))
+        return run<cli::StatsCommand>(app, args);
     if (command == QLatin1String("simulate"))
         return run<cli::SimulateCommand>(app, args);
     cli::printError(QCoreApplication::translate("main", "unknown command \"%1\" (try --help)").arg(command));
