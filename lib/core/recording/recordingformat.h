@@ -80,4 +80,23 @@ struct Decoded
 //! bytes from the file.
 Decoded decodeLine(QByteArrayView text);
 
+/*!
+ * decodeLine() for readers of many lines: fills \a line (reusing its buffers) or, for a header
+ * line, \a header (then \a isHeader is set). \a errorText (may be null) gets the translated reason.
+ */
+DecodeError decodeLineInto(
+    QByteArrayView text, Line& line, Header& header, bool& isHeader, QString* errorText = nullptr);
+
+/*!
+ * Appends a frame line for \a frame (the writer's hot path, no Line needed). \a originalSize,
+ * when larger than the frame, records that only a prefix was kept ("truncated").
+ */
+void encodeFrameAppend(qint64 timeUs, quint64 seq, Direction direction, quint16 generation,
+    QByteArrayView frame, bool binary, QByteArray& out, quint64 originalSize = 0);
+
+//! \a us as ISO 8601 UTC with microseconds ("2026-01-01T12:00:00.000050Z").
+QByteArray isoTimeUs(qint64 us);
+//! The inverse of isoTimeUs() (fractions of any length, "Z" or "+hh:mm"); nullopt if malformed.
+std::optional<qint64> parseIsoTimeUs(QByteArrayView text);
+
 } // namespace bmon::recording

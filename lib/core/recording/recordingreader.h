@@ -51,6 +51,8 @@ public:
     QStringList warnings() const; //!< translated, "line 1234: not JSON (skipped)", "torn last line …"
     qint64 fileSize() const;
     qint64 position() const; //!< bytes consumed (progress)
+    //! Lines longer than this are skipped with a warning (default 1 GiB; tests lower it).
+    void setMaxLineBytes(qint64 bytes);
 
     /*!
      * Reads the whole file into \a store through Ingest (the live path: same classifier, same
