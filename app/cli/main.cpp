@@ -3,6 +3,7 @@
 #include "clioptions.h"
 #include "comparecommand.h"
 #include "exitcode.h"
+#include "harcommands.h"
 #include "replaycommand.h"
 #include "signalwatcher.h"
 #include "simulatecommand.h"
@@ -33,6 +34,8 @@ QString usage()
         "  replay     print a recording (watch --record FILE) as watch printed it\n"
         "  stats      summarise a recording: types, tables, workspaces, reconnects, gaps\n"
         "  simulate   run the built-in Baserow simulator\n"
+        "  export-har write a recording as a HAR file (Chrome DevTools' WebSocket shape)\n"
+        "  import-har turn a browser's HAR capture of Baserow into a recording\n"
         "\n"
         "Options:\n"
         "  -h, --help     show this help (COMMAND --help for a command's options)\n"
@@ -92,6 +95,10 @@ int main(int argc, char** argv)
         return run<cli::StatsCommand>(app, args);
     if (command == QLatin1String("simulate"))
         return run<cli::SimulateCommand>(app, args);
+    if (command == QLatin1String("export-har"))
+        return cli::exportHarCommand(args);
+    if (command == QLatin1String("import-har"))
+        return cli::importHarCommand(args);
     cli::printError(QCoreApplication::translate("main", "unknown command \"%1\" (try --help)").arg(command));
     return ExitBadArguments;
 }
