@@ -43,6 +43,15 @@ Line meta(qint64 timeUs, const QString& type, const QJsonObject& fields, quint16
     return line;
 }
 
+//! Seqs as the live recorder writes them: frames from \a first on, a meta the seq of the frame before it.
+QList<Line> numbered(QList<Line> lines, quint64 first)
+{
+    quint64 seq = first - 1;
+    for (Line& line : lines)
+        line.seq = line.kind == Line::Kind::Frame ? ++seq : seq;
+    return lines;
+}
+
 QList<HarSession> sampleSessions()
 {
     QByteArray allBytes;
@@ -84,12 +93,18 @@ QList<HarSession> sampleSessions()
             false, 2),
     };
 
+    a.lines = numbered(a.lines, 1);
+    // The meta just after a frame at the same µs keeps its place.
+    a.lines.insert(3, meta(a.lines.at(2).timeUs, u"subscription"_s, {{u"page"_s, u"table"_s}}));
+    a.lines[3].seq = a.lines.at(2).seq;
+
     HarSession b;
     b.header.appVersion = u"0.5.0"_s;
     b.header.backendUrl = u"http://127.0.0.1:8000"_s;
     b.header.startUs = T0 + 3600000000;
     b.lines = {frame(T0 + 3600000001, Direction::Received, R"({"type":"authentication","success":true})"),
         frame(T0 + 3600999999, Direction::Sent, R"({"page":"table","table_id":22})")};
+    b.lines = numbered(b.lines, 501); // a recording that began mid-session
     return {a, b};
 }
 
@@ -166,9 +181,12 @@ void TestHar::roundTripKeepsFramesExactly()
             QCOMPARE(actual.at(i).timeUs, expected.at(i).timeUs);
             QCOMPARE(actual.at(i).generation, expected.at(i).generation);
         }
-        // Sequence numbers are renumbered densely in file order.
-        for (qsizetype i = 0; i < back.at(s).lines.size(); ++i)
-            QCOMPARE(back.at(s).lines.at(i).seq, quint64(i + 1));
+        // Every line in its place with its seq, metas included.
+        QCOMPARE(back.at(s).lines.size(), sessions.at(s).lines.size());
+        for (qsizetype i = 0; i < sessions.at(s).lines.size(); ++i) {
+            QCOMPARE(back.at(s).lines.at(i).kind, sessions.at(s).lines.at(i).kind);
+            QCOMPARE(back.at(s).lines.at(i).seq, sessions.at(s).lines.at(i).seq);
+        }
     }
 
     // µs survive seconds-as-doubles for every fraction, today and in a century.
@@ -204,17 +222,19 @@ void TestHar::roundTripKeepsHeadersAndMetas()
     QCOMPARE(back.at(1).header.startUs, T0 + 3600000000);
 
     const QList<Line> metas = metasOf(back.constFirst().lines);
-    QCOMPARE(metas.size(), 3);
+    QCOMPARE(metas.size(), 4);
     QCOMPARE(metas.at(0).metaType, u"connect"_s);
     QCOMPARE(metas.at(0).timeUs, T0 + 1);
-    QCOMPARE(metas.at(1).metaType, u"rest"_s);
-    QCOMPARE(metas.at(1).timeUs, T0 + 50000);
-    QCOMPARE(metas.at(1).meta.value(u"status"_s).toInt(), 200);
-    QCOMPARE(metas.at(1).meta.value(u"url"_s).toString(),
+    QCOMPARE(metas.at(1).metaType, u"subscription"_s);
+    QCOMPARE(metas.at(1).meta.value(u"page"_s).toString(), u"table"_s);
+    QCOMPARE(metas.at(2).metaType, u"rest"_s);
+    QCOMPARE(metas.at(2).timeUs, T0 + 50000);
+    QCOMPARE(metas.at(2).meta.value(u"status"_s).toInt(), 200);
+    QCOMPARE(metas.at(2).meta.value(u"url"_s).toString(),
         u"https://api.example.com/api/database/fields/table/21/?jwt_token=REDACTED"_s);
-    QCOMPARE(metas.at(2).metaType, u"close"_s);
-    QCOMPARE(metas.at(2).meta.value(u"code"_s).toInt(), 1006);
-    QCOMPARE(metas.at(2).meta.value(u"reason"_s).toString(), u"lost"_s);
+    QCOMPARE(metas.at(3).metaType, u"close"_s);
+    QCOMPARE(metas.at(3).meta.value(u"code"_s).toInt(), 1006);
+    QCOMPARE(metas.at(3).meta.value(u"reason"_s).toString(), u"lost"_s);
 
     // Metas sit between the frames where they were recorded.
     const QList<Line>& lines = back.constFirst().lines;
@@ -315,7 +335,7 @@ void TestHar::exportIsHar12InChromeShape()
     // The literal text of the times in the file: exactly six decimals.
     QVERIFY(har.contains(R"("time":1741944414.258411,"opcode":1)"));
     // Metas without an entry of their own ride along, documented as _bmonMeta.
-    QCOMPARE(first.value(u"_bmonMeta"_s).toArray().size(), 2);
+    QCOMPARE(first.value(u"_bmonMeta"_s).toArray().size(), 3);
 }
 
 void TestHar::exportNeverCarriesAToken()
@@ -348,8 +368,9 @@ void TestHar::importsChromeHar()
     // The two API calls (not the logo) as rest metas, between the frames by time.
     const QList<Line>& lines = s.lines;
     QCOMPARE(lines.size(), 6);
+    const QList<quint64> seqs {0, 1, 2, 3, 3, 4};
     for (qsizetype i = 0; i < lines.size(); ++i)
-        QCOMPARE(lines.at(i).seq, quint64(i + 1));
+        QCOMPARE(lines.at(i).seq, seqs.at(i));
 
     QCOMPARE(lines.at(0).kind, Line::Kind::Meta);
     QCOMPARE(lines.at(0).metaType, u"rest"_s);

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace bmon::recording {
@@ -357,6 +358,7 @@ QByteArray webSocketEntry(const HarSession& session, qint64 startUs, const QByte
             j.key("data").str(QString::fromUtf8(line->frame));
             j.key("_bmonData64").str(line->frame.toBase64());
         }
+        j.key("_bmonSeq").integer(qint64(line->seq));
         if (line->generation != 1)
             j.key("_bmonGeneration").integer(line->generation);
         j.endObject();
@@ -441,6 +443,9 @@ bool isApiEntry(const QJsonObject& entry)
     return QUrl(url).path().contains(QLatin1String("/api/")) || mime.contains(QLatin1String("json"));
 }
 
+//! A line whose place among the frames is known by its time only (a browser's HAR).
+constexpr quint64 UnknownSeq = std::numeric_limits<quint64>::max();
+
 std::optional<Line> metaFromJson(const QJsonValue& value)
 {
     const QJsonObject o = value.toObject();
@@ -454,6 +459,9 @@ std::optional<Line> metaFromJson(const QJsonValue& value)
         ? Direction::Sent
         : Direction::Received;
     line.generation = quint16(std::clamp(o.value(QLatin1String("generation")).toInt(1), 0, 65535));
+    line.seq = o.value(QLatin1String("seq")).isDouble()
+        ? quint64(std::max(0.0, o.value(QLatin1String("seq")).toDouble()))
+        : UnknownSeq;
     line.meta = o.value(QLatin1String("fields")).toObject();
     if (line.meta.contains(QLatin1String("url")))
         line.meta.insert(
@@ -471,6 +479,7 @@ Line restMeta(const QJsonObject& entry, qint64 timeUs)
     line.kind = Line::Kind::Meta;
     line.metaType = QStringLiteral("rest");
     line.timeUs = timeUs;
+    line.seq = UnknownSeq;
     line.direction = Direction::Sent;
     line.generation = 1;
     line.meta.insert(QStringLiteral("method"), request.value(QLatin1String("method")).toString());
@@ -560,6 +569,8 @@ void readWebSocketEntry(const QJsonObject& entry, PendingSession& pending)
             line.frame = data.toUtf8();
         }
         line.binary = opcode == 2;
+        const QJsonValue seq = m.value(QLatin1String("_bmonSeq"));
+        line.seq = seq.isDouble() && seq.toDouble() >= 0 ? quint64(seq.toDouble()) : UnknownSeq;
         pending.frames.append(line);
     }
     if (s.header.startUs == 0 && !pending.frames.isEmpty())
@@ -570,24 +581,49 @@ void readWebSocketEntry(const QJsonObject& entry, PendingSession& pending)
     }
 }
 
-//! Frames in their recorded order; each meta before the first frame that came after it.
+/*!
+ * Frames in their recorded order. A HAR this monitor wrote keeps every seq: each meta goes after
+ * the frame its seq names (as the live recorder wrote it). Otherwise frames are numbered 1…, a
+ * meta goes before the first frame that came after it and carries the seq of the frame before it.
+ */
 QList<Line> merge(QList<Line> frames, QList<Line> metas)
 {
-    std::stable_sort(
-        metas.begin(), metas.end(), [](const Line& a, const Line& b) { return a.timeUs < b.timeUs; });
+    const bool exact = std::all_of(
+        frames.cbegin(), frames.cend(), [](const Line& frame) { return frame.seq != UnknownSeq; });
+    if (!exact) {
+        quint64 seq = 0;
+        for (Line& frame : frames)
+            frame.seq = ++seq;
+    }
+    // How many frames precede each meta.
+    std::vector<std::pair<qsizetype, qsizetype>> place; // (frames before, meta index)
+    place.reserve(std::size_t(metas.size()));
+    for (qsizetype i = 0; i < metas.size(); ++i) {
+        const Line& meta = metas.at(i);
+        const bool bySeq = exact && meta.seq != UnknownSeq;
+        qsizetype before = 0;
+        while (before < frames.size()
+            && (bySeq ? frames.at(before).seq <= meta.seq : frames.at(before).timeUs <= meta.timeUs))
+            ++before;
+        place.emplace_back(before, i);
+    }
+    std::stable_sort(place.begin(), place.end(), [&metas](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : metas.at(a.second).timeUs < metas.at(b.second).timeUs;
+    });
+
     QList<Line> lines;
     lines.reserve(frames.size() + metas.size());
-    qsizetype m = 0;
-    for (Line& frame : frames) {
-        while (m < metas.size() && metas.at(m).timeUs <= frame.timeUs)
-            lines.append(std::move(metas[m++]));
-        lines.append(std::move(frame));
+    std::size_t m = 0;
+    for (qsizetype f = 0; f <= frames.size(); ++f) {
+        while (m < place.size() && place[m].first == f) {
+            Line& meta = metas[place[m++].second];
+            if (!exact || meta.seq == UnknownSeq)
+                meta.seq = f > 0 ? frames.at(f - 1).seq : 0;
+            lines.append(std::move(meta));
+        }
+        if (f < frames.size())
+            lines.append(std::move(frames[f]));
     }
-    while (m < metas.size())
-        lines.append(std::move(metas[m++]));
-    quint64 seq = 0;
-    for (Line& line : lines)
-        line.seq = ++seq;
     return lines;
 }
 

@@ -32,8 +32,9 @@ namespace bmon::recording {
  * Import: old Chrome versions wrote message times on a monotonic clock; those are placed
  * relative to the entry's startedDateTime. Without `_resourceType` (Firefox), entries whose path
  * has /api/ or whose content is JSON count as API calls; page resources are ignored. Each API
- * call joins the latest socket opened before it. Lines are renumbered 1… in time order (frames
- * keep their order; a meta goes before the first frame after it). Control frames are skipped.
+ * call joins the latest socket opened before it. Frames keep their order and are numbered 1…;
+ * a meta goes before the first frame after it and carries the seq of the frame before it (as the
+ * live recorder writes them). Control frames are skipped.
  */
 struct HarSession
 {
