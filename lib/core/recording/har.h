@@ -24,7 +24,7 @@ namespace bmon::recording {
  *  - entry `_bmonSession`: {appVersion, backendUrl, serverVersion, startUs, login, extra} (the header);
  *  - entry `_bmonMeta`: on the WebSocket entry an array of the other metas, on a REST entry its
  *    own meta; each {type, timeUs, seq, direction "send"|"receive", generation, fields};
- *  - message `_bmonGeneration`: the connection generation when it is not 1;
+ *  - message `_bmonSeq`: the frame's seq; `_bmonGeneration`: its connection generation when not 1;
  *  - message `_bmonData64`: the exact bytes (base64) of a text frame that is not valid UTF-8
  *    (`data` then holds it with U+FFFD replacements).
  * Times: `time` is written with exactly six decimals and read back to the exact µs.
@@ -32,9 +32,9 @@ namespace bmon::recording {
  * Import: old Chrome versions wrote message times on a monotonic clock; those are placed
  * relative to the entry's startedDateTime. Without `_resourceType` (Firefox), entries whose path
  * has /api/ or whose content is JSON count as API calls; page resources are ignored. Each API
- * call joins the latest socket opened before it. Frames keep their order and are numbered 1…;
- * a meta goes before the first frame after it and carries the seq of the frame before it (as the
- * live recorder writes them). Control frames are skipped.
+ * call joins the latest socket opened before it. Frames keep their order; without `_bmonSeq`
+ * they are numbered 1…, a meta goes before the first frame after it and carries the seq of the
+ * frame before it (as the live recorder writes them). Control frames are skipped.
  */
 struct HarSession
 {
