@@ -212,6 +212,17 @@ void TestRecording::encodeDecode()
     QCOMPARE(d.line->generation, 3);
     QCOMPARE(d.line->direction, Direction::Sent);
     QCOMPARE(d.line->timeUs, 1'767'225'600'000'000LL + 7 * 37);
+
+    // The reader's in-place path agrees on every raw line and declines the others.
+    FrameRef ref;
+    QCOMPARE(decodeWrittenFrameLine(QByteArrayView(line).chopped(1), ref), raw);
+    if (raw) {
+        QCOMPARE(ref.frame.toByteArray(), frame);
+        QCOMPARE(ref.seq, 7u);
+        QCOMPARE(ref.generation, 3);
+        QCOMPARE(ref.direction, Direction::Sent);
+        QCOMPARE(ref.timeUs, d.line->timeUs);
+    }
 }
 
 // Everything through the writer thread and the reader, in one file, in order.
@@ -484,6 +495,33 @@ void TestRecording::corruptedLines()
     QVERIFY2(w[1].startsWith(u"line 7: "_s), qPrintable(w[1]));
     QVERIFY2(w[2].startsWith(u"line 8: "_s), qPrintable(w[2]));
     QVERIFY2(w[3].startsWith(u"line 9: "_s), qPrintable(w[3]));
+
+    // A damaged frame inside an intact-looking line: next() skips it; readInto() keeps what the
+    // live path would have stored for such bytes, an invalid frame, and says so.
+    QByteArray damaged = encodeHeader(testHeader());
+    damaged += encodeLine(frameLine(R"({"type":"rows_created","table_id":21})", 1));
+    damaged += encodeLine(frameLine(R"({"type":"rows_created","table_id":22})", 2)).replace(":22}", ":22");
+    damaged += encodeLine(frameLine(R"({"type":"rows_created","table_id":23})", 3));
+    writeFile(file, damaged);
+    {
+        RecordingReader rn;
+        QVERIFY(rn.open(file));
+        seqs.clear();
+        while (rn.next(&line))
+            seqs << line.seq;
+        QCOMPARE(seqs, (QList<quint64> {1, 3}));
+        QCOMPARE(rn.warnings().size(), 1);
+        QVERIFY(rn.warnings().first().startsWith(u"line 3: "_s));
+        RecordingReader ri;
+        QVERIFY(ri.open(file));
+        EventStore store;
+        QCOMPARE(ri.readInto(store), 3);
+        QCOMPARE(store.at(1).status(), ParseStatus::InvalidJson);
+        QCOMPARE(store.at(2).tableId, 23u);
+        QCOMPARE(ri.warnings().size(), 1);
+        QVERIFY2(
+            ri.warnings().first().startsWith(u"line 3: damaged frame"_s), qPrintable(ri.warnings().first()));
+    }
 
     // Warnings are capped, not unbounded.
     QByteArray many = encodeHeader(testHeader());

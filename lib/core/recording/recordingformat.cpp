@@ -300,6 +300,7 @@ DecodeError decodeLineInto(
     // Frame and meta members.
     bool haveUs = false, haveTime = false, haveSeq = false, haveFrame = false, haveMeta = false;
     qint64 us = 0, timeFromText = 0;
+    std::string_view timeText;
     quint64 seq = 0;
     quint64 gen = 0;
     bool sent = false, binary = false;
@@ -346,9 +347,9 @@ DecodeError decodeLineInto(
     };
     while (!r.failed() && r.nextMember(key)) {
         if (key == "frame") {
-            readRaw(r, base, payload);
             enc = Enc::Raw;
             haveFrame = true;
+            readRaw(r, base, payload);
         } else if (key == "us") {
             readInt(us);
             haveUs = true;
@@ -366,11 +367,8 @@ DecodeError decodeLineInto(
                     badKey = key;
             }
         } else if (key == "time") {
-            if (is(Token::String) && r.readString(raw)) {
-                const auto t = parseIsoTimeUs(QByteArrayView(raw.data(), qsizetype(raw.size())));
-                haveTime = t.has_value();
-                timeFromText = t.value_or(0);
-            }
+            if (is(Token::String) && r.readString(raw))
+                timeText = raw; // parsed only when "us" is missing
         } else if (key == "text" || key == "base64") {
             enc = key == "text" ? Enc::Text : Enc::Base64;
             haveFrame = true;
@@ -453,6 +451,11 @@ DecodeError decodeLineInto(
         return fail(DecodeError::BadField,
             haveFrame ? tr("a line cannot be both a frame and a meta event")
                       : tr("neither a header, a frame nor a meta event"));
+    if (!haveUs && timeText.data()) {
+        const auto t = parseIsoTimeUs(QByteArrayView(timeText.data(), qsizetype(timeText.size())));
+        haveTime = t.has_value();
+        timeFromText = t.value_or(0);
+    }
     if (!haveUs && !haveTime)
         return fail(DecodeError::BadField, tr("the line has no time"));
     if (!haveSeq)
@@ -487,6 +490,55 @@ DecodeError decodeLineInto(
             std::memcpy(line.frame.data(), payload.data(), size_t(payload.size()));
     }
     return DecodeError::None;
+}
+
+bool decodeWrittenFrameLine(QByteArrayView text, FrameRef& out)
+{
+    // {"time":"2026-01-01T00:00:00.000050Z","us":N,"seq":N,"dir":"in","gen":N,"frame":…}
+    const char* p = text.data();
+    const char* end = p + text.size();
+    auto literal = [&](std::string_view s) {
+        if (end - p < qsizetype(s.size()) || std::memcmp(p, s.data(), s.size()) != 0)
+            return false;
+        p += s.size();
+        return true;
+    };
+    auto number = [&](auto& v) {
+        const auto r = std::from_chars(p, end, v);
+        if (r.ec != std::errc() || r.ptr == p)
+            return false;
+        p = r.ptr;
+        return true;
+    };
+    if (!literal(R"({"time":")") || end - p < 28)
+        return false;
+    // The time text is not needed ("us" is exact) but must be what a writer puts there.
+    static constexpr char shape[] = "dddd-dd-ddTdd:dd:dd.ddddddZ\"";
+    for (int i = 0; i < 28; ++i) {
+        const char c = p[i];
+        if (shape[i] == 'd' ? (c < '0' || c > '9') : c != shape[i])
+            return false;
+    }
+    p += 28;
+    quint64 gen = 0;
+    if (!literal(R"(,"us":)") || !number(out.timeUs) || !literal(R"(,"seq":)") || !number(out.seq))
+        return false;
+    if (literal(R"(,"dir":"in")"))
+        out.direction = Direction::Received;
+    else if (literal(R"(,"dir":"out")"))
+        out.direction = Direction::Sent;
+    else
+        return false;
+    if (!literal(R"(,"gen":)") || !number(gen) || gen > 0xffff || !literal(R"(,"frame":)"))
+        return false;
+    out.generation = quint16(gen);
+    const char* last = end;
+    while (last > p && isJsonSpace(last[-1]))
+        --last;
+    if (last - p < 2 || last[-1] != '}')
+        return false;
+    out.frame = QByteArrayView(p, last - 1 - p);
+    return true;
 }
 
 Decoded decodeLine(QByteArrayView text)

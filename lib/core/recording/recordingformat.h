@@ -87,6 +87,24 @@ Decoded decodeLine(QByteArrayView text);
 DecodeError decodeLineInto(
     QByteArrayView text, Line& line, Header& header, bool& isHeader, QString* errorText = nullptr);
 
+//! A frame line read in place (the frame points into the line).
+struct FrameRef
+{
+    qint64 timeUs = 0;
+    quint64 seq = 0;
+    Direction direction = Direction::Received;
+    quint16 generation = 0;
+    QByteArrayView frame;
+};
+
+/*!
+ * The fast path for readers that validate frames anyway (Ingest's classifier): a raw frame line
+ * laid out exactly as encodeFrameAppend() writes it is read without copying or validating the
+ * frame, which runs to the line's closing brace. False for any other line: use decodeLineInto().
+ * Writers embed only valid JSON raw, so a frame that then turns out invalid means a damaged line.
+ */
+bool decodeWrittenFrameLine(QByteArrayView text, FrameRef& out);
+
 /*!
  * Appends a frame line for \a frame (the writer's hot path, no Line needed). \a originalSize,
  * when larger than the frame, records that only a prefix was kept ("truncated").

@@ -130,9 +130,13 @@ struct RecordingReader::Private
         }
     }
 
-    //! The next frame or meta line into \a line; headers start sessions.
-    bool next(Line& line)
+    //! The next frame or meta line into \a line; headers start sessions. With \a fast, a
+    //! complete frame line as the writer lays it out comes as *fast (see decodeWrittenFrameLine())
+    //! and \a line is untouched; *fastUsed says which.
+    bool next(Line& line, FrameRef* fast = nullptr, bool* fastUsed = nullptr)
     {
+        if (fastUsed)
+            *fastUsed = false;
         if (error != Error::None || stopped)
             return false;
         QByteArrayView text;
@@ -140,6 +144,10 @@ struct RecordingReader::Private
         while (nextRawLine(text, terminated)) {
             if (text.trimmed().isEmpty())
                 continue;
+            if (fast && terminated && decodeWrittenFrameLine(text, *fast)) {
+                *fastUsed = true;
+                return true;
+            }
             bool isHeader = false;
             QString why;
             const DecodeError e = decodeLineInto(text, line, scratchHeader, isHeader, &why);
@@ -289,8 +297,21 @@ qint64 RecordingReader::readInto(EventStore& store, const std::function<void(con
     qint64 reported = d->position;
     if (progress)
         progress(d->position, d->fileSize);
-    while (d->next(line)) {
-        if (line.kind == Line::Kind::Frame) {
+    // Frame lines as the writer lays them out are read in place, their frames validated once,
+    // by the classifier: parsing each line's JSON first took a third of the time to open.
+    FrameRef ref;
+    bool fast = false;
+    while (d->next(line, &ref, &fast)) {
+        if (fast) {
+            ingest.setGeneration(ref.generation);
+            const quint64 index = ingest.ingestUtf8(ref.frame, ref.direction, ref.timeUs);
+            ++frames;
+            // Writers embed only valid JSON raw: an invalid one is a damaged line, kept as the
+            // invalid frame it now is.
+            const ParseStatus status = store.at(index).status();
+            if (status == ParseStatus::InvalidJson || status == ParseStatus::EmptyFrame)
+                d->warn(tr("line %1: damaged frame (kept as an invalid frame)").arg(d->lineNumber));
+        } else if (line.kind == Line::Kind::Frame) {
             ingest.setGeneration(line.generation);
             if (line.binary)
                 ingest.ingestBinary(line.frame, line.direction, line.timeUs);

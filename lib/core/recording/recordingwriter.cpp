@@ -7,11 +7,13 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -49,7 +51,18 @@ struct EntryHead
 };
 
 constexpr size_t WakeBytes = size_t(1) << 20; // wake the writer early past 1 MiB
+constexpr size_t ChunkBytes = size_t(1) << 20;
+constexpr size_t MaxSpareChunks = 8;
 constexpr size_t MaxPendingBytes = size_t(512) << 20; // the disk cannot keep up: stop
+
+// Entries are appended to a list of chunks: a growing backlog never moves what is buffered (a
+// reallocating buffer made single appends take 100 ms once the backlog reached 100 MB).
+struct Chunk
+{
+    std::unique_ptr<char[]> data;
+    size_t size = 0;
+    size_t capacity = 0;
+};
 
 // Writes all of \a data; false with errno set on an error.
 bool writeAll(int fd, const char* data, size_t size)
@@ -79,7 +92,9 @@ struct RecordingWriter::Private
     std::mutex mutex;
     std::condition_variable wake; // the writer thread waits on it
     std::condition_variable flushed; // flush() waits on it
-    std::vector<char> pending; // guarded by mutex
+    std::vector<Chunk> pending; // guarded by mutex
+    std::vector<Chunk> spare; // guarded: written chunks for reuse
+    size_t pendingBytes = 0; // guarded
     bool stop = false; // guarded
     quint64 flushRequested = 0; // guarded
     quint64 flushDone = 0; // guarded
@@ -94,19 +109,33 @@ struct RecordingWriter::Private
     {
         if (failed.load(std::memory_order_relaxed))
             return;
+        const size_t need = sizeof head + size;
         std::lock_guard lock(mutex);
         if (fd < 0)
             return;
-        const size_t before = pending.size();
-        if (before + sizeof head + size > MaxPendingBytes) {
+        if (pendingBytes + need > MaxPendingBytes) {
             fail(tr("Recording to %1 stopped: the disk cannot keep up").arg(path));
             return;
         }
-        pending.resize(before + sizeof head + size);
-        std::memcpy(pending.data() + before, &head, sizeof head);
+        if (pending.empty() || pending.back().capacity - pending.back().size < need) {
+            Chunk chunk;
+            if (need <= ChunkBytes && !spare.empty()) {
+                chunk = std::move(spare.back());
+                spare.pop_back();
+            } else {
+                chunk.capacity = std::max(need, ChunkBytes);
+                chunk.data.reset(new char[chunk.capacity]);
+            }
+            pending.push_back(std::move(chunk));
+        }
+        Chunk& c = pending.back();
+        std::memcpy(c.data.get() + c.size, &head, sizeof head);
         if (size > 0)
-            std::memcpy(pending.data() + before + sizeof head, data, size);
-        if (before < WakeBytes && pending.size() >= WakeBytes)
+            std::memcpy(c.data.get() + c.size + sizeof head, data, size);
+        c.size += need;
+        const size_t before = pendingBytes;
+        pendingBytes += need;
+        if (before < WakeBytes && pendingBytes >= WakeBytes)
             wake.notify_one();
     }
 
@@ -116,39 +145,41 @@ struct RecordingWriter::Private
             error = why;
         failed.store(true, std::memory_order_relaxed);
         pending.clear();
+        pendingBytes = 0;
     }
 
     void run()
     {
-        std::vector<char> batch;
+        std::vector<Chunk> batch;
         QByteArray out;
         std::unique_lock lock(mutex);
         for (;;) {
             wake.wait_for(lock, std::chrono::milliseconds(intervalMs.load(std::memory_order_relaxed)),
-                [&] { return stop || flushRequested != flushDone || pending.size() >= WakeBytes; });
+                [&] { return stop || flushRequested != flushDone || pendingBytes >= WakeBytes; });
             const bool stopping = stop;
             const quint64 request = flushRequested;
-            batch.swap(pending); // the callers go on filling the other buffer meanwhile
-            pending.clear();
+            batch.swap(pending); // the callers go on filling new chunks meanwhile
+            pendingBytes = 0;
             lock.unlock();
 
             quint64 batchLines = 0;
             out.resize(0);
-            const char* p = batch.data();
-            const char* end = p + batch.size();
-            while (p < end) {
-                EntryHead head;
-                std::memcpy(&head, p, sizeof head);
-                p += sizeof head;
-                if (head.kind == EntryKind::Text)
-                    out.append(p, head.size);
-                else
-                    encodeFrameAppend(head.timeUs, head.seq, Direction(head.direction), head.generation,
-                        QByteArrayView(p, head.size), head.binary != 0, out, head.originalSize);
-                p += head.size;
-                ++batchLines;
+            for (const Chunk& chunk : batch) {
+                const char* p = chunk.data.get();
+                const char* end = p + chunk.size;
+                while (p < end) {
+                    EntryHead head;
+                    std::memcpy(&head, p, sizeof head);
+                    p += sizeof head;
+                    if (head.kind == EntryKind::Text)
+                        out.append(p, head.size);
+                    else
+                        encodeFrameAppend(head.timeUs, head.seq, Direction(head.direction), head.generation,
+                            QByteArrayView(p, head.size), head.binary != 0, out, head.originalSize);
+                    p += head.size;
+                    ++batchLines;
+                }
             }
-            batch.clear();
             // One write(2) per batch: whole lines in order; only a kill in the middle of a batch
             // can leave a torn last line, which readers skip.
             bool ok = true;
@@ -162,8 +193,15 @@ struct RecordingWriter::Private
                 }
             }
             if (out.capacity() > qsizetype(64) << 20)
-                out = QByteArray(); // after a burst of huge frames
+                out = QByteArray(); // after a burst of huge frames or a long backlog
             lock.lock();
+            for (Chunk& chunk : batch) {
+                if (chunk.capacity == ChunkBytes && spare.size() < MaxSpareChunks) {
+                    chunk.size = 0;
+                    spare.push_back(std::move(chunk));
+                }
+            }
+            batch.clear();
             if (!ok)
                 fail(tr("Cannot write the recording %1: %2")
                          .arg(path, QString::fromLocal8Bit(std::strerror(err))));
