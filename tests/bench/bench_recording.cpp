@@ -253,7 +253,7 @@ int main(int argc, char** argv)
     std::printf("bench_recording: %llu events of the simulator mix, %.1f MB file (%.0f bytes/line)\n",
         static_cast<unsigned long long>(n), double(fileSize) / 1e6, double(fileSize) / double(n));
     std::printf("%-34s %14s %14s\n", "measure", "value", "target");
-    std::printf("%-34s %14.0f %14s\n", "appended events/s (paced)", appendedPerSec, "");
+    std::printf("%-34s %14.0f %14s\n", "appended events/s (caller)", appendedPerSec, "");
     std::printf("%-34s %14.0f %14s\n", "written events/s (until closed)", writtenPerSec, ">= 50000");
     std::printf("%-34s %14.0f %14s\n", "caller cost per append (ns)", appendCostNs, "");
     std::printf("%-34s %14.1f %14s\n", "worst single append (us)", double(worstAppendNs) / 1000.0, "");

@@ -164,6 +164,7 @@ private slots:
     void writerErrors();
     void threadsKeepTheirOrder();
     void replayedStoreEqualsLive();
+    void formatDocExample();
 
 private:
     QTemporaryDir m_dir;
@@ -937,6 +938,33 @@ void TestRecording::replayedStoreEqualsLive()
         const auto rb = replayed.rowIds(b);
         QVERIFY2(std::equal(ra.begin(), ra.end(), rb.begin(), rb.end()), where.constData());
     }
+}
+
+// The example in FORMAT.md is a recording this reader reads without a warning.
+void TestRecording::formatDocExample()
+{
+    const QString doc = QFINDTESTDATA("../../lib/core/recording/FORMAT.md");
+    QVERIFY(!doc.isEmpty());
+    const QByteArray text = readFile(doc);
+    const qsizetype start = text.indexOf("```\n{", text.indexOf("## Example"));
+    QVERIFY(start > 0);
+    const QByteArray example = text.mid(start + 4, text.indexOf("```", start + 4) - start - 4);
+    const QString file = path(u"example.bmonrec"_s);
+    writeFile(file, example);
+    RecordingReader r;
+    QVERIFY2(r.open(file), qPrintable(r.errorText()));
+    QCOMPARE(r.header().backendUrl, u"https://baserow.example.com"_s);
+    QCOMPARE(r.header().startUs, parseIsoTimeUs("2026-01-01T09:00:00Z").value());
+    Line line;
+    QStringList kinds;
+    while (r.next(&line)) {
+        QCOMPARE(line.timeUs, parseIsoTimeUs(isoTimeUs(line.timeUs)).value());
+        kinds << (line.kind == Line::Kind::Meta ? line.metaType : line.binary ? u"binary"_s : u"frame"_s);
+    }
+    QCOMPARE(kinds,
+        (QStringList {
+            u"connect"_s, u"frame"_s, u"frame"_s, u"frame"_s, u"frame"_s, u"binary"_s, u"close"_s}));
+    QCOMPARE(r.warnings(), QStringList());
 }
 
 QTEST_GUILESS_MAIN(TestRecording)
