@@ -3,6 +3,7 @@
 // (exit codes, JSON Lines, stderr messages, signals) as users' scripts see it.
 #include "../sim/simtestutil.h"
 
+#include "clirunner.h"
 #include "core/jwt.h"
 
 #include <QFile>
@@ -22,65 +23,9 @@ using simtest::json;
 
 namespace {
 
-QString cliPath()
-{
-    return QStringLiteral(BMON_BINARY_DIR "/app/cli/baserow-monitor-cli");
-}
-
-struct Run
-{
-    int exitCode = -1;
-    QProcess::ExitStatus status = QProcess::CrashExit;
-    QByteArray out, err;
-    qint64 ms = 0;
-    QList<QJsonObject> lines() const
-    {
-        QList<QJsonObject> result;
-        for (const QByteArray& line : out.split('\n')) {
-            if (line.isEmpty())
-                continue;
-            QJsonParseError e;
-            const QJsonDocument d = QJsonDocument::fromJson(line, &e);
-            result << (d.isObject() ? d.object() : QJsonObject {{u"unparsed"_s, QString::fromUtf8(line)}});
-        }
-        return result;
-    }
-};
-
-// Starts the CLI; the test's event loop keeps serving the in-process simulator meanwhile.
-class Cli
-{
-public:
-    explicit Cli(
-        const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
-    {
-        m_process.setProcessEnvironment(env);
-        m_timer.start();
-        m_process.start(cliPath(), args);
-    }
-    QProcess& process() { return m_process; }
-    Run wait(int timeoutMs = 30000)
-    {
-        Run r;
-        if (m_process.state() != QProcess::NotRunning) {
-            QSignalSpy finished(&m_process, &QProcess::finished);
-            if (!finished.wait(timeoutMs)) {
-                m_process.kill();
-                finished.wait(5000);
-            }
-        }
-        r.exitCode = m_process.exitCode();
-        r.status = m_process.exitStatus();
-        r.out = m_process.readAllStandardOutput();
-        r.err = m_process.readAllStandardError();
-        r.ms = m_timer.elapsed();
-        return r;
-    }
-
-private:
-    QProcess m_process;
-    QElapsedTimer m_timer;
-};
+using testcli::Cli;
+using testcli::cliPath;
+using testcli::Run;
 
 // `watch` logged in to \a simulator as its member, the password from \a passwordFile.
 QStringList watchArgs(

@@ -15,6 +15,7 @@
 // Waiting: every signal that may change a condition beats one Pulse and waitUntil() re-checks on
 // each beat. Absence of further findings is shown by TableComparer::isSettled(): nothing pending,
 // nothing in flight, so nothing more can be reported without a new event.
+#include "clirunner.h"
 #include "core/compare/finding.h"
 #include "core/eventstore.h"
 #include "core/messagetypes.h"
@@ -256,10 +257,7 @@ QList<quint64> eventSeqs(const Finding& f)
     return out;
 }
 
-QString cliPath()
-{
-    return QStringLiteral(BMON_BINARY_DIR "/app/cli/baserow-monitor-cli");
-}
+using testcli::cliPath;
 
 } // namespace
 

@@ -2,6 +2,7 @@
 // HAR from the command line (issue 5): the real baserow-monitor-cli turns a browser's HAR into a
 // recording and a recording (recorded by watch --demo --record) into a HAR and back, losslessly;
 // bad input exits 2 with a clear message and creates nothing.
+#include "clirunner.h"
 #include "core/recording/recordingformat.h"
 
 #include <QElapsedTimer>
@@ -20,32 +21,12 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString cliPath()
-{
-    return QStringLiteral(BMON_BINARY_DIR "/app/cli/baserow-monitor-cli");
-}
-
-struct Run
-{
-    int exitCode = -1;
-    QProcess::ExitStatus status = QProcess::CrashExit;
-    QByteArray out, err;
-};
+using testcli::cliPath;
+using testcli::Run;
 
 Run cli(const QStringList& args, int timeoutMs = 60000)
 {
-    QProcess process;
-    process.start(cliPath(), args);
-    Run r;
-    if (!process.waitForFinished(timeoutMs)) { // a test helper: blocking on a child is fine here
-        process.kill();
-        process.waitForFinished(5000);
-    }
-    r.exitCode = process.exitCode();
-    r.status = process.exitStatus();
-    r.out = process.readAllStandardOutput();
-    r.err = process.readAllStandardError();
-    return r;
+    return testcli::runCli(args, timeoutMs);
 }
 
 QByteArray readAll(const QString& path)

@@ -5,6 +5,7 @@
 // clear exit codes for files that are not (or not yet) readable.
 #include "../sim/simtestutil.h"
 
+#include "clirunner.h"
 #include "core/recording/recordingformat.h"
 
 #include <QDir>
@@ -26,59 +27,9 @@ using simtest::json;
 
 namespace {
 
-QString cliPath()
-{
-    return QStringLiteral(BMON_BINARY_DIR "/app/cli/baserow-monitor-cli");
-}
-
-struct Run
-{
-    int exitCode = -1;
-    QProcess::ExitStatus status = QProcess::CrashExit;
-    QByteArray out, err;
-    qint64 ms = 0;
-    QList<QByteArray> outLines() const
-    {
-        QList<QByteArray> lines = out.split('\n');
-        if (!lines.isEmpty() && lines.constLast().isEmpty())
-            lines.removeLast();
-        return lines;
-    }
-};
-
-class Cli
-{
-public:
-    explicit Cli(
-        const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
-    {
-        m_process.setProcessEnvironment(env);
-        m_timer.start();
-        m_process.start(cliPath(), args);
-    }
-    QProcess& process() { return m_process; }
-    Run wait(int timeoutMs = 60000)
-    {
-        Run r;
-        if (m_process.state() != QProcess::NotRunning) {
-            QSignalSpy finished(&m_process, &QProcess::finished);
-            if (!finished.wait(timeoutMs)) {
-                m_process.kill();
-                finished.wait(5000);
-            }
-        }
-        r.exitCode = m_process.exitCode();
-        r.status = m_process.exitStatus();
-        r.out = m_process.readAllStandardOutput();
-        r.err = m_process.readAllStandardError();
-        r.ms = m_timer.elapsed();
-        return r;
-    }
-
-private:
-    QProcess m_process;
-    QElapsedTimer m_timer;
-};
+using testcli::Cli;
+using testcli::cliPath;
+using testcli::Run;
 
 QByteArray readAll(const QString& path)
 {
