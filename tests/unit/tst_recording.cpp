@@ -963,7 +963,7 @@ void TestRecording::formatDocExample()
     }
     QCOMPARE(kinds,
         (QStringList {
-            u"connect"_s, u"frame"_s, u"frame"_s, u"frame"_s, u"frame"_s, u"binary"_s, u"close"_s}));
+            u"state"_s, u"frame"_s, u"frame"_s, u"frame"_s, u"frame"_s, u"binary"_s, u"close"_s}));
     QCOMPARE(r.warnings(), QStringList());
 }
 
