@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "output.h"
 
+#include "clioptions.h"
+
 #include "core/classifier.h"
 #include "core/clock.h"
 #include "core/eventformat.h"
 #include "core/eventstore.h"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -37,6 +40,29 @@ const char* categoryColor(const EventRecord& rec)
 }
 
 } // namespace
+
+bool Output::parseOptions(const QString& format, const QString& color, Format* formatOut, Color* colorOut)
+{
+    if (format == QLatin1String("text")) {
+        *formatOut = Format::Text;
+    } else if (format == QLatin1String("jsonl")) {
+        *formatOut = Format::Jsonl;
+    } else {
+        printError(QCoreApplication::translate("bmon::cli::Output", "--format must be text or jsonl"));
+        return false;
+    }
+    if (color == QLatin1String("always")) {
+        *colorOut = Color::Always;
+    } else if (color == QLatin1String("never")) {
+        *colorOut = Color::Never;
+    } else if (color == QLatin1String("auto")) {
+        *colorOut = Color::Auto;
+    } else {
+        printError(QCoreApplication::translate("bmon::cli::Output", "--color must be auto, always or never"));
+        return false;
+    }
+    return true;
+}
 
 Output::Output(Format format, Color color, bool utc) : m_format(format), m_utc(utc)
 {

@@ -34,6 +34,8 @@ public:
     };
 
     Output(Format format, Color color, bool utc);
+    //! --format text|jsonl and --color auto|always|never; false (said on stderr) when invalid.
+    static bool parseOptions(const QString& format, const QString& color, Format* formatOut, Color* colorOut);
 
     Format format() const { return m_format; }
     //! Replay: state, subscription, notice and error lines carry \a epochUs instead of now (0 = now).

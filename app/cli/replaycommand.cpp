@@ -101,23 +101,9 @@ int ReplayCommand::start(const QStringList& arguments)
         return *code;
 
     Output::Format fmt;
-    if (parser.value(format) == QLatin1String("text")) {
-        fmt = Output::Format::Text;
-    } else if (parser.value(format) == QLatin1String("jsonl")) {
-        fmt = Output::Format::Jsonl;
-    } else {
-        printError(tr("--format must be text or jsonl"));
+    Output::Color col;
+    if (!Output::parseOptions(parser.value(format), parser.value(color), &fmt, &col))
         return ExitBadArguments;
-    }
-    Output::Color col = Output::Color::Auto;
-    if (parser.value(color) == QLatin1String("always"))
-        col = Output::Color::Always;
-    else if (parser.value(color) == QLatin1String("never"))
-        col = Output::Color::Never;
-    else if (parser.value(color) != QLatin1String("auto")) {
-        printError(tr("--color must be auto, always or never"));
-        return ExitBadArguments;
-    }
     bool ok = false;
     m_speed = parser.value(speed).toDouble(&ok);
     if (!ok || m_speed < 0 || !std::isfinite(m_speed)) {
