@@ -198,8 +198,8 @@ QList<quint32> SessionView::openTables() const
 
 void SessionView::openCompare(quint32 tableId)
 {
-    if (tableId == 0)
-        return;
+    if (tableId == 0 || !m_session->connection())
+        return; // a recording has no server to compare with
     const QString name = u"comparePage_%1"_s.arg(tableId);
     for (int i = 0; i < m_pages->count(); ++i) {
         if (m_pages->widget(i)->objectName() == name) {

@@ -3,13 +3,16 @@
 
 #include "core/clock.h"
 #include "core/messagetypes.h"
+#include "core/recording/recordingreader.h"
 #include "core/redact.h"
 #include "models/eventlistmodel.h"
 #include "models/statelogmodel.h"
 #include "net/authsession.h"
 #include "net/restclient.h"
+#include "net/sessionrecorder.h"
 #include "sim/simulator.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QSet>
 #include <QSignalBlocker>
@@ -17,7 +20,9 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <limits>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -101,6 +106,12 @@ struct Session::Private
     std::unique_ptr<Connection> connection;
     std::unique_ptr<EventListModel> events;
     std::unique_ptr<StateLogModel> stateLog;
+    std::unique_ptr<SessionRecorder> recorder; //!< reads the connection and the store: goes first
+    QTimer recorderCheck; //!< notices a write error (the writer thread only records it)
+    std::thread loader; //!< reads a recording into the store (the store's one writer)
+    std::atomic<bool> loading = false;
+    bool replay = false;
+    QString recordingPath;
 
     Clock* clock = Clock::system();
     Login login;
@@ -157,6 +168,14 @@ Session::Session(QObject* parent) : QObject(parent), d(std::make_unique<Private>
         d->rates.consume(d->store);
         emit updated();
     });
+    d->recorderCheck.setInterval(500);
+    connect(&d->recorderCheck, &QTimer::timeout, this, [this] {
+        if (!d->recorder || d->recorder->errorString().isEmpty())
+            return;
+        const QString message = d->recorder->errorString();
+        stopRecording();
+        emit recordingFailed(message);
+    });
 }
 
 Session::~Session()
@@ -166,6 +185,10 @@ Session::~Session()
     d->stopping = true;
     if (d->connection)
         d->connection->disconnect(this);
+    // The reader thread writes the store; the recorder reads it and the connection.
+    if (d->loader.joinable())
+        d->loader.join();
+    stopRecording();
     // Explicit order: models read the store, the connection writes it, the simulator serves it.
     d->events.reset();
     d->connection.reset();
@@ -195,6 +218,7 @@ const Session::Login& Session::login() const
 
 void Session::start(const Login& login, const Connection::Options& options)
 {
+    stopRecording(); // it follows one connection
     if (d->connection) {
         d->stopping = true;
         d->connection->disconnect(this);
@@ -293,10 +317,106 @@ void Session::stop()
     if (d->connection)
         d->connection->stop();
     d->stopping = false;
+    stopRecording(); // after the stop, so the file ends with the close
+}
+
+bool Session::openRecording(const QString& path, QString* error)
+{
+    auto reader = std::make_shared<recording::RecordingReader>();
+    if (!reader->open(path)) {
+        if (error)
+            *error = reader->errorText();
+        return false;
+    }
+    d->replay = true;
+    d->recordingPath = path;
+    d->login = Login {};
+    d->login.server = QUrl(reader->header().backendUrl);
+    d->login.email = reader->header().login;
+    d->loading = true;
+    d->loader = std::thread([this, reader] {
+        const qint64 frames = reader->readInto(d->store, {}, [this](qint64 done, qint64 total) {
+            QMetaObject::invokeMethod(
+                this,
+                [this, done, total] {
+                    d->events->notifyAppended();
+                    if (!d->updateTimer.isActive())
+                        d->updateTimer.start();
+                    emit loadProgress(done, total);
+                },
+                Qt::QueuedConnection);
+        });
+        const QStringList warnings = reader->warnings();
+        QMetaObject::invokeMethod(
+            this,
+            [this, frames, warnings] {
+                if (d->loader.joinable())
+                    d->loader.join();
+                d->loading = false;
+                d->events->flush();
+                if (!d->updateTimer.isActive())
+                    d->updateTimer.start();
+                emit loadFinished(qMax<qint64>(0, frames), warnings);
+            },
+            Qt::QueuedConnection);
+    });
+    return true;
+}
+
+bool Session::isReplay() const
+{
+    return d->replay;
+}
+
+bool Session::isLoading() const
+{
+    return d->loading;
+}
+
+QString Session::recordingPath() const
+{
+    return d->recordingPath;
+}
+
+bool Session::startRecording(const QString& path, const recording::Header& header, QString* error)
+{
+    if (!d->connection) {
+        if (error)
+            *error = tr("only a live login can be recorded");
+        return false;
+    }
+    stopRecording();
+    auto recorder = std::make_unique<SessionRecorder>(d->connection.get(), &d->store);
+    if (!recorder->open(path, header, error))
+        return false;
+    d->recorder = std::move(recorder);
+    d->recorderCheck.start();
+    return true;
+}
+
+void Session::stopRecording()
+{
+    d->recorderCheck.stop();
+    if (!d->recorder)
+        return;
+    d->recorder->close();
+    d->recorder.reset();
+}
+
+bool Session::isRecording() const
+{
+    return d->recorder != nullptr;
+}
+
+SessionRecorder* Session::recorder() const
+{
+    return d->recorder.get();
 }
 
 void Session::loadDirectory()
 {
+    if (!d->connection)
+        return; // a recording: names come from its events only
     const quint64 load = ++d->directoryLoad;
     const ServerVersion version = d->connection->serverVersion();
     const bool workspaces = version.code() == 0 || version.hasWorkspacesEndpoint();
@@ -345,6 +465,8 @@ void Session::loadDirectory()
 
 QString Session::title() const
 {
+    if (d->replay)
+        return tr("%1 (recording)").arg(QFileInfo(d->recordingPath).fileName());
     const QUrl url = server();
     QString host = url.host();
     if (url.port() > 0)

@@ -19,6 +19,10 @@ namespace bmon {
 
 class EventListModel;
 class RestClient;
+class SessionRecorder;
+namespace recording {
+struct Header;
+} // namespace recording
 class StateLogModel;
 namespace sim {
 class Simulator;
@@ -56,6 +60,25 @@ public:
     //! Starts the built-in simulator in this process and logs in to it as its member.
     bool startDemo(const sim::SimulatorOptions& options, QString* error);
     void stop();
+
+    /*!
+     * Opens a recording read-only instead of a login: no connection, the store is filled through
+     * Ingest (the live path) on a worker thread, the models follow as batches arrive
+     * (loadProgress), loadFinished at the end. Returns false, with the reader's message in
+     * \a error, when the file cannot be read at all (missing, empty, not a recording, newer).
+     */
+    bool openRecording(const QString& path, QString* error);
+    bool isReplay() const; //!< opened with openRecording()
+    bool isLoading() const; //!< a recording is still being read
+    QString recordingPath() const; //!< the file openRecording() read
+
+    //! Records this login from now on, appending to \a path (SessionRecorder). False with \a error
+    //! when the file cannot be opened or there is no connection.
+    bool startRecording(const QString& path, const recording::Header& header, QString* error);
+    //! Writes what is left and closes the file (also on stop() and destruction).
+    void stopRecording();
+    bool isRecording() const;
+    SessionRecorder* recorder() const; //!< nullptr when not recording
 
     //! Time source for the connection, its REST client and the outage timer; call before start().
     //! nullptr = the system clock.
@@ -115,6 +138,12 @@ signals:
     void directoryFailed(const QString& message);
     //! Down for longer than a minute (for the desktop notification); once per outage.
     void longOutage(const QString& message);
+    //! Reading a recording: \a done of \a total bytes.
+    void loadProgress(qint64 done, qint64 total);
+    //! The recording is read (\a frames stored); \a warnings: torn or damaged lines skipped.
+    void loadFinished(qint64 frames, const QStringList& warnings);
+    //! Recording stopped by itself (a write error); the file is closed.
+    void recordingFailed(const QString& message);
 
 private:
     void loadDirectory();
