@@ -41,8 +41,7 @@ int main(int argc, char** argv)
         QStringLiteral("3"));
     parser.addOptions({demo, server, grab, grabAfter});
     parser.addPositionalArgument(QStringLiteral("recording"),
-        QApplication::translate("main", "A recording to open (not supported yet)."),
-        QStringLiteral("[recording]"));
+        QApplication::translate("main", "A recording to open read-only."), QStringLiteral("[recording]"));
     parser.process(app);
 
     auto fail = [](const QString& message) {
@@ -71,10 +70,18 @@ int main(int argc, char** argv)
         if (!window.startDemo(&error))
             return fail(QApplication::translate("main", "cannot start the demo server: %1").arg(error));
         window.resize(window.size().expandedTo(QSize(1280, 800)));
-    } else {
+    } else if (parser.positionalArguments().isEmpty()) {
         window.restoreLastSession();
+    } else {
+        // Looking at a file: the saved logins are neither restored nor overwritten.
+        window.setRememberSessions(false);
     }
     window.show();
+    if (!parser.positionalArguments().isEmpty()) {
+        const QString file = parser.positionalArguments().constFirst();
+        if (!window.openRecording(file))
+            std::fprintf(stderr, "baserow-monitor: cannot open %s\n", qPrintable(file));
+    }
     if (serverUrl.isValid())
         window.openLoginDialog(serverUrl);
 

@@ -2,13 +2,16 @@
 #include "mainwindow.h"
 
 #include "appsettings.h"
+#include "core/clock.h"
 #include "core/eventrates.h"
+#include "core/recording/recordingformat.h"
 #include "core/redact.h"
 #include "diagnosticspanel.h"
 #include "logindialog.h"
 #include "memorysecretstore.h"
 #include "net/authsession.h"
 #include "net/restclient.h"
+#include "net/sessionrecorder.h"
 #include "notifier.h"
 #include "sessionview.h"
 #include "sim/simulator.h"
@@ -27,12 +30,16 @@
 #include <QCloseEvent>
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPainter>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
@@ -211,6 +218,21 @@ void MainWindow::createActions()
         },
         QStyle::SP_ComputerIcon)
         ->setToolTip(tr("Start the built-in Baserow simulator and watch it"));
+    add(
+        u"actionOpenRecording"_s, tr("&Open Recording…"), QKeySequence::Open,
+        [this] { chooseRecordingToOpen(); }, QStyle::SP_DialogOpenButton)
+        ->setToolTip(tr("Open a recorded session read-only (Ctrl+O)"));
+    add(
+        u"actionRecord"_s, tr("&Record to File…"), {},
+        [this] {
+            Session* s = currentSession();
+            if (s && s->isRecording())
+                stopRecording();
+            else
+                chooseRecordingTarget();
+        },
+        QStyle::SP_DialogSaveButton)
+        ->setToolTip(tr("Record everything this login receives to a file"));
     add(u"actionCloseLogin"_s, tr("&Close Login"), QKeySequence(Qt::CTRL | Qt::Key_W), [this] {
         if (Session* s = currentSession())
             closeSession(s);
@@ -319,6 +341,7 @@ void MainWindow::createMenus()
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(a("actionNewLogin"));
     file->addAction(a("actionDemo"));
+    file->addAction(a("actionOpenRecording"));
     file->addAction(a("actionCloseLogin"));
     file->addSeparator();
     file->addAction(a("actionQuit"));
@@ -340,6 +363,8 @@ void MainWindow::createMenus()
     QMenu* connection = menuBar()->addMenu(tr("&Connection"));
     connection->addAction(a("actionSubscribe"));
     connection->addAction(a("actionCompare"));
+    connection->addSeparator();
+    connection->addAction(a("actionRecord"));
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(a("actionAbout"));
 
@@ -358,6 +383,7 @@ void MainWindow::createMenus()
     bar->addSeparator();
     bar->addAction(a("actionSubscribe"));
     bar->addAction(a("actionCompare"));
+    bar->addAction(a("actionRecord"));
     bar->addAction(a("actionSideBySide"));
 }
 
@@ -370,6 +396,16 @@ void MainWindow::createStatusBar()
     m_paused->setObjectName(u"pausedBadge"_s);
     m_paused->setStyleSheet(u"QLabel { color: #c7600f; font-weight: 600; }"_s);
     m_paused->hide();
+    m_recording = new QLabel;
+    m_recording->setObjectName(u"recordingIndicator"_s);
+    m_recording->setStyleSheet(u"QLabel { color: #c62828; font-weight: 600; }"_s);
+    m_recording->hide();
+    m_loading = new QProgressBar;
+    m_loading->setObjectName(u"recordingProgress"_s);
+    m_loading->setRange(0, 1000);
+    m_loading->setMaximumWidth(160);
+    m_loading->setFormat(tr("Reading %p%"));
+    m_loading->hide();
     // Fixed widths: a label that changes its size hint several times a second would re-lay out
     // (and repaint) the whole window each time.
     m_rate = new QLabel;
@@ -382,6 +418,8 @@ void MainWindow::createStatusBar()
     m_total->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     statusBar()->addWidget(m_badge);
     statusBar()->addWidget(m_sessionLabel, 1);
+    statusBar()->addPermanentWidget(m_loading);
+    statusBar()->addPermanentWidget(m_recording);
     statusBar()->addPermanentWidget(m_paused);
     statusBar()->addPermanentWidget(m_rate);
     statusBar()->addPermanentWidget(m_total);
@@ -827,7 +865,9 @@ void MainWindow::updateTab(Session* session)
     if (index >= 0) {
         m_tabs->setTabText(index, title);
         m_tabs->setTabIcon(index, dotIcon(StateBadge::stateColor(state)));
-        m_tabs->setTabToolTip(index, tr("%1 — %2").arg(title, StateBadge::stateText(state)));
+        m_tabs->setTabToolTip(index,
+            session->isReplay() ? QDir::toNativeSeparators(session->recordingPath())
+                                : tr("%1 — %2").arg(title, StateBadge::stateText(state)));
     }
     view->setWindowTitle(title);
     if (QWidget* column = columnOf(view)) {
@@ -847,11 +887,23 @@ void MainWindow::updateStatus()
         m_rate->clear();
         m_total->clear();
         m_paused->hide();
+        m_recording->hide();
+        m_loading->hide();
         setWindowTitle(tr("Baserow Monitor"));
         return;
     }
     if (const Connection* c = session->connection())
         m_badge->setState(c->state());
+    else
+        m_badge->clearState();
+    if (session->isRecording()) {
+        m_recording->setText(tr("● REC %1").arg(QFileInfo(session->recorder()->writer().path()).fileName()));
+        m_recording->setToolTip(QDir::toNativeSeparators(session->recorder()->writer().path()));
+        m_recording->show();
+    } else {
+        m_recording->hide();
+    }
+    m_loading->setVisible(session->isLoading());
     QString title = session->title();
     if (session->isDemo())
         title = tr("%1 (demo)").arg(title);
@@ -877,10 +929,158 @@ void MainWindow::updateStatus()
 
 void MainWindow::updateActions()
 {
-    const bool has = currentView() != nullptr;
-    for (const char* name : {"actionCloseLogin", "actionFilter", "actionPause", "actionClear",
-             "actionRefresh", "actionCopyJson", "actionSubscribe", "actionCompare"})
+    Session* session = currentSession();
+    const bool has = session != nullptr;
+    for (const char* name :
+        {"actionCloseLogin", "actionFilter", "actionPause", "actionClear", "actionCopyJson"})
         m_actions.value(QLatin1String(name))->setEnabled(has);
+    // A recording has no server: nothing to subscribe, fetch, compare or record.
+    const bool live = has && session->connection() != nullptr;
+    for (const char* name : {"actionRefresh", "actionSubscribe", "actionCompare", "actionRecord"})
+        m_actions.value(QLatin1String(name))->setEnabled(live);
+    const bool recording = live && session->isRecording();
+    QAction* record = m_actions.value(u"actionRecord"_s);
+    record->setText(recording ? tr("Stop &Recording") : tr("&Record to File…"));
+    record->setIcon(style()->standardIcon(recording ? QStyle::SP_MediaStop : QStyle::SP_DialogSaveButton));
+    record->setToolTip(recording ? tr("Stop recording and close the file")
+                                 : tr("Record everything this login receives to a file"));
+}
+
+// Recordings ---------------------------------------------------------------------------------
+
+void MainWindow::chooseRecordingToOpen()
+{
+    auto* dialog = new QFileDialog(this, tr("Open Recording"));
+    dialog->setObjectName(u"openRecordingDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptOpen);
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setNameFilters({tr("Recordings (*.jsonl *.bmon)"), tr("All files (*)")});
+    if (QGuiApplication::platformName() == "offscreen"_L1)
+        dialog->setOption(QFileDialog::DontUseNativeDialog);
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) { openRecording(path); });
+    dialog->open();
+}
+
+void MainWindow::chooseRecordingTarget()
+{
+    Session* session = currentSession();
+    if (!session || !session->connection())
+        return;
+    auto* dialog = new QFileDialog(this, tr("Record to File"));
+    dialog->setObjectName(u"recordFileDialog"_s);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setFileMode(QFileDialog::AnyFile);
+    // Appending is the point (several sessions in one file): no overwrite question.
+    dialog->setOption(QFileDialog::DontConfirmOverwrite);
+    dialog->setDefaultSuffix(u"jsonl"_s);
+    dialog->setNameFilters({tr("Recordings (*.jsonl *.bmon)"), tr("All files (*)")});
+    if (QGuiApplication::platformName() == "offscreen"_L1)
+        dialog->setOption(QFileDialog::DontUseNativeDialog);
+    QPointer<Session> target = session;
+    connect(dialog, &QFileDialog::fileSelected, this, [this, target](const QString& path) {
+        if (target && target == currentSession())
+            startRecording(path);
+    });
+    dialog->open();
+}
+
+void MainWindow::showRecordingError(const QString& text)
+{
+    statusBar()->showMessage(text, 15000);
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Recording"), text, QMessageBox::Ok, this);
+    box->setObjectName(u"recordingErrorBox"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+Session* MainWindow::openRecording(const QString& path)
+{
+    auto* session = new Session(this);
+    QString error;
+    if (!session->openRecording(path, &error)) {
+        delete session;
+        showRecordingError(error);
+        return nullptr;
+    }
+    connect(session, &Session::updated, this, [this, session] {
+        if (session == currentSession())
+            updateStatus();
+    });
+    connect(session, &Session::loadProgress, this, [this, session](qint64 done, qint64 total) {
+        if (session != currentSession())
+            return;
+        m_loading->setValue(total > 0 ? int(done * 1000 / total) : 0);
+        m_loading->show();
+    });
+    connect(
+        session, &Session::loadFinished, this, [this, session](qint64 frames, const QStringList& warnings) {
+            if (session == currentSession())
+                m_loading->hide();
+            const QString name = QFileInfo(session->recordingPath()).fileName();
+            if (warnings.isEmpty())
+                statusBar()->showMessage(tr("%1: %Ln frame(s) read", nullptr, frames).arg(name), 10000);
+            else
+                statusBar()->showMessage(tr("%1: %Ln frame(s) read; %2 line(s) skipped: %3", nullptr, frames)
+                                             .arg(name)
+                                             .arg(warnings.size())
+                                             .arg(warnings.first()),
+                    30000);
+            updateStatus();
+        });
+    addSessionView(session);
+    setCurrentSession(session);
+    m_loading->setValue(0);
+    m_loading->show();
+    return session;
+}
+
+bool MainWindow::startRecording(const QString& path)
+{
+    Session* session = currentSession();
+    if (!session)
+        return false;
+    recording::Header header;
+    header.appVersion = QStringLiteral(BMON_VERSION_STRING);
+    header.backendUrl = redactUrl(session->server());
+    header.startUs = Clock::system()->nowUs();
+    header.login = session->email();
+    if (const Connection* c = session->connection(); c && c->serverVersion().code() > 0)
+        header.serverVersion = c->serverVersion().toString();
+    QString error;
+    if (!session->startRecording(path, header, &error)) {
+        showRecordingError(tr("Cannot record to %1: %2").arg(QFileInfo(path).fileName(), error));
+        return false;
+    }
+    // Once per session: a write error stops recording by itself.
+    if (!session->property("recordingWatched").toBool()) {
+        session->setProperty("recordingWatched", true);
+        connect(session, &Session::recordingFailed, this, [this](const QString& message) {
+            showRecordingError(tr("Recording stopped: %1").arg(message));
+            updateStatus();
+            updateActions();
+        });
+    }
+    statusBar()->showMessage(tr("Recording to %1").arg(QDir::toNativeSeparators(path)), 5000);
+    updateStatus();
+    updateActions();
+    return true;
+}
+
+void MainWindow::stopRecording()
+{
+    Session* session = currentSession();
+    if (!session || !session->isRecording())
+        return;
+    const QString file = session->recorder()->writer().path();
+    const quint64 frames = session->recorder()->framesRecorded();
+    session->stopRecording();
+    statusBar()->showMessage(
+        tr("Recorded %Ln frame(s) to %1", nullptr, qint64(frames)).arg(QDir::toNativeSeparators(file)),
+        10000);
+    updateStatus();
+    updateActions();
 }
 
 void MainWindow::onLongOutage(Session* session, const QString& message)
@@ -989,6 +1189,8 @@ void MainWindow::saveSettings()
     QList<AppSettings::SessionEntry> entries;
     for (SessionView* v : std::as_const(m_views)) {
         Session* s = v->session();
+        if (s->isReplay())
+            continue; // a file, not a login
         AppSettings::SessionEntry e;
         e.demo = s->isDemo();
         e.server = s->server();

@@ -11,6 +11,7 @@
 class QAction;
 class QActionGroup;
 class QLabel;
+class QProgressBar;
 class QScrollArea;
 class QSplitter;
 class QStackedWidget;
@@ -55,6 +56,16 @@ public:
     Session* login(const Session::Login& login, bool remember, LoginDialog* dialog = nullptr);
     //! Opens a (non-modal) login dialog, pre-filled.
     LoginDialog* openLoginDialog(const QUrl& server = {}, const QString& email = {});
+    /*!
+     * Opens a recording read-only in a new tab "<file> (recording)", read on a worker thread with
+     * a progress bar in the status bar. On an error (missing, empty, not a recording, newer
+     * version) the message goes to the status bar and a non-modal box, no tab is added: nullptr.
+     */
+    Session* openRecording(const QString& path);
+    //! Records the current login, appending to \a path; false (message shown) when it cannot.
+    bool startRecording(const QString& path);
+    //! Stops recording the current login (the file is complete when this returns).
+    void stopRecording();
     //! Logs in again to the last session's servers and reopens their table tabs.
     void restoreLastSession();
     void saveSettings();
@@ -97,6 +108,9 @@ private:
     void updateActions();
     void onLongOutage(Session* session, const QString& message);
     void showAbout();
+    void chooseRecordingToOpen();
+    void chooseRecordingTarget();
+    void showRecordingError(const QString& text);
     void openNextRestorePrompt();
     SessionView* currentView() const;
     QWidget* wrapInColumn(SessionView* view);
@@ -123,6 +137,8 @@ private:
     QLabel* m_rate;
     QLabel* m_total;
     QLabel* m_paused;
+    QLabel* m_recording; //!< "● REC file" while the current login is recorded
+    QProgressBar* m_loading; //!< reading a recording
     QActionGroup* m_themeGroup;
     QHash<QString, QAction*> m_actions;
 };
