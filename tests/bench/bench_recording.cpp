@@ -21,6 +21,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -28,11 +29,9 @@
 #include <QProcess>
 #include <QSysInfo>
 #include <QThread>
+#include <QTimer>
 
-#include <atomic>
-#include <chrono>
 #include <cstdio>
-#include <thread>
 #include <vector>
 
 using namespace bmon;
@@ -76,19 +75,13 @@ int readChild(const QString& path)
         return 2;
     }
     EventStore store;
-    std::atomic<bool> done {false};
-    qint64 stored = 0;
-    std::thread worker([&] {
-        stored = reader.readInto(store);
-        done.store(true);
-    });
+    // The first screen: the first progress report (every 4 MiB read) with 1,000 events stored,
+    // an upper bound on when a view could show them.
     qint64 firstScreenUs = -1;
-    while (!done.load()) {
+    const qint64 stored = reader.readInto(store, {}, [&](qint64, qint64) {
         if (firstScreenUs < 0 && store.count() >= 1000)
             firstScreenUs = timer.nsecsElapsed() / 1000;
-        QThread::usleep(200);
-    }
-    worker.join();
+    });
     const qint64 allUs = timer.nsecsElapsed() / 1000;
     if (firstScreenUs < 0)
         firstScreenUs = allUs;
@@ -174,21 +167,38 @@ int main(int argc, char** argv)
     quint64 slowAppends = 0; // above 1 ms
     QElapsedTimer timer;
     timer.start();
-    for (quint64 i = 0; i < n; ++i) {
-        if (rate > 0 && i % 1000 == 0) {
-            const qint64 dueNs = qint64(double(i) * 1e9 / rate);
-            const qint64 aheadNs = dueNs - timer.nsecsElapsed();
-            if (aheadNs > 0)
-                std::this_thread::sleep_for(std::chrono::nanoseconds(aheadNs));
+    // Paced by a precise 1 ms timer on the event loop, as frames arrive from a socket: each tick
+    // appends the frames that are due (all of them at rate 0).
+    quint64 i = 0;
+    const auto appendDue = [&] {
+        const quint64 due
+            = rate > 0 ? qMin<quint64>(n, quint64(double(timer.nsecsElapsed()) * rate / 1e9) + 1) : n;
+        for (; i < due; ++i) {
+            rec.seq = i + 1;
+            rec.receivedUs = 1'767'225'600'000'000LL + qint64(i) * 50;
+            const qint64 before = timer.nsecsElapsed();
+            writer.appendRecord(
+                rec, QByteArrayView(arena.constData() + offsets[i], offsets[i + 1] - offsets[i]));
+            const qint64 took = timer.nsecsElapsed() - before;
+            appendSumNs += took;
+            worstAppendNs = qMax(worstAppendNs, took);
+            slowAppends += took > 1'000'000;
         }
-        rec.seq = i + 1;
-        rec.receivedUs = 1'767'225'600'000'000LL + qint64(i) * 50;
-        const qint64 before = timer.nsecsElapsed();
-        writer.appendRecord(rec, QByteArrayView(arena.constData() + offsets[i], offsets[i + 1] - offsets[i]));
-        const qint64 took = timer.nsecsElapsed() - before;
-        appendSumNs += took;
-        worstAppendNs = qMax(worstAppendNs, took);
-        slowAppends += took > 1'000'000;
+    };
+    {
+        QEventLoop loop;
+        QTimer tick;
+        tick.setTimerType(Qt::PreciseTimer);
+        tick.setInterval(1);
+        QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+            appendDue();
+            if (i >= n)
+                loop.quit();
+        });
+        tick.start();
+        appendDue();
+        if (i < n)
+            loop.exec();
     }
     const qint64 appendNs = timer.nsecsElapsed();
     writer.close();

@@ -962,8 +962,7 @@ void TestRecording::formatDocExample()
         kinds << (line.kind == Line::Kind::Meta ? line.metaType : line.binary ? u"binary"_s : u"frame"_s);
     }
     QCOMPARE(kinds,
-        (QStringList {
-            u"state"_s, u"frame"_s, u"frame"_s, u"frame"_s, u"frame"_s, u"binary"_s, u"close"_s}));
+        (QStringList {u"state"_s, u"frame"_s, u"frame"_s, u"frame"_s, u"frame"_s, u"binary"_s, u"close"_s}));
     QCOMPARE(r.warnings(), QStringList());
 }
 

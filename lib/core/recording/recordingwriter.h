@@ -39,7 +39,8 @@ public:
     void appendRecord(const EventRecord& rec, QByteArrayView payload);
     void appendLine(const Line& line);
     //! A meta line: \a type ("close", "subscription", …), \a fields; time and seq from the caller.
-    void appendMeta(const QString& type, qint64 timeUs, quint64 seq, quint16 generation, const QJsonObject& fields);
+    void appendMeta(
+        const QString& type, qint64 timeUs, quint64 seq, quint16 generation, const QJsonObject& fields);
 
     //! Writes everything buffered and closes (blocks until written: call it on shutdown).
     void close();
